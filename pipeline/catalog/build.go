@@ -1,0 +1,46 @@
+package catalog
+
+import "time"
+
+// Build is everything a run knows that the portal and the exports show: the
+// catalog, and for each dataset its published version, history and status.
+type Build struct {
+	Portal    Portal
+	Generated time.Time
+	Datasets  []DatasetState
+	// Schemas by name, for the schema tables on dataset pages.
+	Schemas map[string]*Schema
+}
+
+// DatasetState is one dataset after a run.
+type DatasetState struct {
+	Dataset Dataset
+	Status  Status
+	// Current is the published version; nil when none was ever accepted.
+	Current *Version
+	// History lists every accepted version, newest first.
+	History []Version
+	// Latest is the most recent attempt (accepted or not), with its issues.
+	Latest *Attempt
+	// LastGoodFetch is when the source last gave a file that was accepted.
+	LastGoodFetch time.Time
+	// Table is the content of the current version; nil when there is none.
+	Table *Table
+	// Downloads of the current version, then of each older version.
+	Downloads []Download
+}
+
+// Download is one file of a dataset on the portal.
+type Download struct {
+	// Format is "csv", "json", "xlsx", "schema", "report" or "datapackage".
+	Format string `json:"format"`
+	// Path is the URL path from the portal root, without a leading slash,
+	// e.g. "datasets/comuni/comuni.csv".
+	Path      string `json:"path"`
+	Size      int64  `json:"size"`
+	MediaType string `json:"mediaType"`
+	// Version is the version the file belongs to; empty for "latest".
+	Version string `json:"version,omitempty"`
+	// Checksum is the SHA-256 of the file.
+	Checksum string `json:"checksum,omitempty"`
+}

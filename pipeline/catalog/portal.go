@@ -1,0 +1,104 @@
+package catalog
+
+import "time"
+
+// Portal is the description of the whole portal, from the catalog's portal file.
+type Portal struct {
+	Title       Text      `yaml:"title" json:"title"`
+	Description Text      `yaml:"description" json:"description"`
+	Publisher   Publisher `yaml:"publisher" json:"publisher"`
+	// BaseURL is the public address of the portal, ending in "/".
+	BaseURL   string   `yaml:"base_url" json:"base_url"`
+	Languages []string `yaml:"languages" json:"languages"`
+	// License is the default licence of datasets, as an identifier of the
+	// licence vocabulary (for example "CC-BY-4.0").
+	License string `yaml:"license" json:"license"`
+	// Schedule is the default cron spec for pulling sources.
+	Schedule string `yaml:"schedule,omitempty" json:"schedule,omitempty"`
+}
+
+// Publisher is the administration that runs the portal.
+type Publisher struct {
+	Name Text `yaml:"name" json:"name"`
+	// IPA is the code of the administration in the Indice delle Pubbliche
+	// Amministrazioni, used in DCAT-AP_IT identifiers.
+	IPA string `yaml:"ipa" json:"ipa"`
+	// ISTAT is the ISTAT code of the administration (3 digits for a province,
+	// 6 for a comune).
+	ISTAT    string `yaml:"istat" json:"istat"`
+	Email    string `yaml:"email" json:"email"`
+	Homepage string `yaml:"homepage,omitempty" json:"homepage,omitempty"`
+}
+
+// Dataset is one dataset as the catalog declares it.
+type Dataset struct {
+	ID          string `yaml:"id" json:"id"`
+	Title       Text   `yaml:"title" json:"title"`
+	Description Text   `yaml:"description" json:"description"`
+	// Publisher is the ISTAT code of the comune (6 digits) or of the
+	// province (3 digits) that publishes the dataset.
+	Publisher string `yaml:"publisher" json:"publisher"`
+	// Theme is an EU data-theme code such as "GOVE" or "ECON".
+	Theme string `yaml:"theme" json:"theme"`
+	// Frequency is an EU frequency code such as "ANNUAL" or "MONTHLY".
+	Frequency string `yaml:"frequency" json:"frequency"`
+	// License is a licence identifier; empty means the portal's default.
+	License  string   `yaml:"license,omitempty" json:"license,omitempty"`
+	Schema   string   `yaml:"schema" json:"schema"`
+	Source   Source   `yaml:"source" json:"source"`
+	Keywords []string `yaml:"keywords" json:"keywords"`
+	// Schedule overrides the portal's default cron spec for this source.
+	Schedule string `yaml:"schedule,omitempty" json:"schedule,omitempty"`
+	// Temporal is the period the data covers, where known.
+	Temporal *Period `yaml:"temporal,omitempty" json:"temporal,omitempty"`
+	// Example marks a dataset whose content is illustrative, not real.
+	Example bool `yaml:"example,omitempty" json:"example,omitempty"`
+	// Provenance says where the data comes from and under which licence.
+	Provenance string `yaml:"provenance,omitempty" json:"provenance,omitempty"`
+	// File is the catalog file that declared the dataset, for messages.
+	File string `yaml:"-" json:"-"`
+}
+
+// Source says where the raw file of a dataset comes from. Exactly one of
+// Path and URL is set.
+type Source struct {
+	// Path is relative to the catalog folder.
+	Path string `yaml:"path,omitempty" json:"path,omitempty"`
+	URL  string `yaml:"url,omitempty" json:"url,omitempty"`
+	// Sheet names the sheet to read in a workbook; empty means the first.
+	Sheet string `yaml:"sheet,omitempty" json:"sheet,omitempty"`
+}
+
+// Period is a time span; End may be zero for an open period.
+type Period struct {
+	Start Date `yaml:"start" json:"start"`
+	End   Date `yaml:"end,omitempty" json:"end,omitempty"`
+}
+
+// Date is a calendar date written as YYYY-MM-DD.
+type Date string
+
+// Time parses the date; the zero time for an empty or malformed date.
+func (d Date) Time() time.Time {
+	t, err := time.Parse(time.DateOnly, string(d))
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+// Catalog is the whole catalog: the portal and its datasets in a stable order.
+type Catalog struct {
+	Portal   Portal
+	Datasets []Dataset
+}
+
+// Dataset returns the dataset with the given id.
+func (c *Catalog) Dataset(id string) (Dataset, bool) {
+	for _, d := range c.Datasets {
+		if d.ID == id {
+			return d, true
+		}
+	}
+	return Dataset{}, false
+}

@@ -1,0 +1,85 @@
+package catalog
+
+// Table is a sheet of a file read into rows, with each value normalised and
+// each cell's position kept.
+type Table struct {
+	// File is the name of the source file as the clerk knows it.
+	File string
+	// Sheet is the sheet read in a workbook; empty for CSV.
+	Sheet string
+	// HeaderRow is the row (1-based) where the header was found.
+	HeaderRow int
+	// Columns maps the file's columns to schema fields, in file order.
+	// Columns that match no field are kept with an empty Field.
+	Columns []Column
+	Rows    []Row
+}
+
+// Column is one column of the file.
+type Column struct {
+	// Header is the text of the header cell as found in the file.
+	Header string
+	// Field is the schema field the header matched; empty if none.
+	Field string
+	// Index is the 1-based column number in the file.
+	Index int
+}
+
+// Row is one data row of the file.
+type Row struct {
+	// Line is the 1-based row number in the sheet, or the line number in a
+	// CSV file where the record starts.
+	Line int
+	// Cells hold one cell per entry of Table.Columns.
+	Cells []Cell
+}
+
+// Cell is one value: the text found in the file and the normalised value.
+type Cell struct {
+	// Raw is the text as the spreadsheet shows it.
+	Raw string
+	// Value is the normalised value: nil when missing, string, float64,
+	// bool, or a date as a "2006-01-02" string.
+	Value any
+	// Problem is set when the raw text could not be read as the field's type
+	// (for example "12,3,4" for a number); Value is then the raw string.
+	Problem string
+}
+
+// Ref returns the position of a cell of the table.
+func (t *Table) Ref(row, col int) Ref {
+	r := Ref{File: t.File, Sheet: t.Sheet}
+	if row >= 0 && row < len(t.Rows) {
+		r.Row = t.Rows[row].Line
+	}
+	if col >= 0 && col < len(t.Columns) {
+		r.Col = t.Columns[col].Index
+	}
+	return r
+}
+
+// ColumnOf returns the index in Columns of the column mapped to field, or -1.
+func (t *Table) ColumnOf(field string) int {
+	for i, c := range t.Columns {
+		if c.Field == field && field != "" {
+			return i
+		}
+	}
+	return -1
+}
+
+// Record returns the row as a map from field name to normalised value,
+// leaving out missing values and unmapped columns: the instance a JSON
+// Schema validates.
+func (t *Table) Record(row int) map[string]any {
+	rec := make(map[string]any, len(t.Columns))
+	for i, c := range t.Columns {
+		if c.Field == "" {
+			continue
+		}
+		if v := t.Rows[row].Cells[i].Value; v != nil {
+			rec[c.Field] = v
+		}
+	}
+	return rec
+}
