@@ -1,0 +1,184 @@
+// Package export writes the downloads of a dataset: normalised CSV, JSON and
+// XLSX of every accepted version, its schema and its validation report.
+package export
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+
+	"github.com/provincia-como/opendata/pipeline/catalog"
+)
+
+// Media types of the downloads, as the publisher and the catalog declare them.
+const (
+	MediaCSV  = "text/csv; charset=utf-8"
+	MediaJSON = "application/json"
+	MediaXLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+)
+
+// TableLoader returns the table of a version of a dataset.
+type TableLoader func(version string) (*catalog.Table, error)
+
+// Dataset writes the files of one dataset under outDir/datasets/<id>/:
+//
+//	<id>.csv .json .xlsx            the published version
+//	<version>/<id>.csv .json .xlsx  every accepted version, never rewritten
+//	schema.json                     the JSON Schema the data follows
+//	report.json                     the issues of the latest file read
+//
+// and returns them as downloads, the published version first.
+func Dataset(ctx context.Context, outDir string, st *catalog.DatasetState, s *catalog.Schema, load TableLoader) ([]catalog.Download, error) {
+	id := st.Dataset.ID
+	dir := path.Join("datasets", id)
+	var downloads []catalog.Download
+	if st.Current != nil && st.Table != nil {
+		d, err := writeTable(ctx, outDir, dir, id, "", st.Table, s)
+		if err != nil {
+			return nil, fmt.Errorf("export %s: %w", id, err)
+		}
+		downloads = append(downloads, d...)
+	}
+	for _, v := range st.History {
+		vdir := path.Join(dir, v.ID)
+		d, err := existingTable(outDir, vdir, id, v.ID)
+		if err != nil {
+			t, lerr := load(v.ID)
+			if lerr != nil {
+				return nil, fmt.Errorf("export %s version %s: %w", id, v.ID, lerr)
+			}
+			if d, err = writeTable(ctx, outDir, vdir, id, v.ID, t, s); err != nil {
+				return nil, fmt.Errorf("export %s version %s: %w", id, v.ID, err)
+			}
+		}
+		downloads = append(downloads, d...)
+	}
+	if s != nil && len(s.JSON) > 0 {
+		d, err := writeFile(outDir, path.Join(dir, "schema.json"), "schema", MediaJSON, "", s.JSON)
+		if err != nil {
+			return nil, fmt.Errorf("export %s: %w", id, err)
+		}
+		downloads = append(downloads, d)
+	}
+	report, err := Report(st)
+	if err != nil {
+		return nil, fmt.Errorf("export %s: %w", id, err)
+	}
+	d, err := writeFile(outDir, path.Join(dir, "report.json"), "report", MediaJSON, "", report)
+	if err != nil {
+		return nil, fmt.Errorf("export %s: %w", id, err)
+	}
+	return append(downloads, d), nil
+}
+
+// formats lists the table formats in the order they are offered.
+var formats = []struct {
+	ext, media string
+	write      func(*bytes.Buffer, *catalog.Table, []string) error
+}{
+	{"csv", MediaCSV, WriteCSV},
+	{"json", MediaJSON, WriteJSON},
+	{"xlsx", MediaXLSX, WriteXLSX},
+}
+
+func writeTable(ctx context.Context, outDir, dir, id, version string, t *catalog.Table, s *catalog.Schema) ([]catalog.Download, error) {
+	fields := Fields(t, s)
+	var out []catalog.Download
+	for _, f := range formats {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		var buf bytes.Buffer
+		if err := f.write(&buf, t, fields); err != nil {
+			return nil, fmt.Errorf("%s: %w", f.ext, err)
+		}
+		d, err := writeFile(outDir, path.Join(dir, id+"."+f.ext), f.ext, f.media, version, buf.Bytes())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// existingTable describes the files of a version already written by an
+// earlier run: a version's files never change once written.
+func existingTable(outDir, dir, id, version string) ([]catalog.Download, error) {
+	var out []catalog.Download
+	for _, f := range formats {
+		p := path.Join(dir, id+"."+f.ext)
+		b, err := os.ReadFile(filepath.Join(outDir, filepath.FromSlash(p)))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, download(p, f.ext, f.media, version, b))
+	}
+	return out, nil
+}
+
+func writeFile(outDir, p, format, media, version string, b []byte) (catalog.Download, error) {
+	full := filepath.Join(outDir, filepath.FromSlash(p))
+	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+		return catalog.Download{}, err
+	}
+	// Leave an identical file alone so its modification time tells the
+	// publisher nothing changed.
+	if old, err := os.ReadFile(full); err == nil && bytes.Equal(old, b) {
+		return download(p, format, media, version, b), nil
+	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return catalog.Download{}, err
+	}
+	tmp := full + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		return catalog.Download{}, err
+	}
+	if err := os.Rename(tmp, full); err != nil {
+		return catalog.Download{}, err
+	}
+	return download(p, format, media, version, b), nil
+}
+
+func download(p, format, media, version string, b []byte) catalog.Download {
+	sum := sha256.Sum256(b)
+	return catalog.Download{Format: format, Path: p, Size: int64(len(b)), MediaType: media, Version: version, Checksum: hex.EncodeToString(sum[:])}
+}
+
+// Report is the validation report of a dataset's latest file, as JSON.
+func Report(st *catalog.DatasetState) ([]byte, error) {
+	type report struct {
+		Dataset string           `json:"dataset"`
+		Status  catalog.Status   `json:"status"`
+		Current string           `json:"publishedVersion,omitempty"`
+		Latest  *catalog.Attempt `json:"latestFile,omitempty"`
+		Issues  []catalog.Issue  `json:"issues"`
+		Counts  map[string]int   `json:"counts"`
+		Schema  string           `json:"schema"`
+		Source  catalog.Source   `json:"source"`
+	}
+	r := report{Dataset: st.Dataset.ID, Status: st.Status, Issues: []catalog.Issue{}, Counts: map[string]int{"error": 0, "warning": 0}, Schema: st.Dataset.Schema, Source: st.Dataset.Source}
+	if st.Current != nil {
+		r.Current = st.Current.ID
+	}
+	if st.Latest != nil {
+		latest := *st.Latest
+		latest.Issues = nil
+		r.Latest = &latest
+		r.Issues = append(r.Issues, st.Latest.Issues...)
+		for _, i := range st.Latest.Issues {
+			if i.Severity == catalog.Warning {
+				r.Counts["warning"]++
+			} else {
+				r.Counts["error"]++
+			}
+		}
+	}
+	return json.MarshalIndent(r, "", " ")
+}
