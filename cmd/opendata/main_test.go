@@ -1,0 +1,93 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// runMain runs the command in-process, as a user would from a shell.
+func runMain(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	code = Main(ctx, args, &env{stdout: &out, stderr: &errb, stdin: strings.NewReader(""), getenv: func(string) string { return "" }})
+	return code, out.String(), errb.String()
+}
+
+func TestUsage(t *testing.T) {
+	cases := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{nil, exitUsage, "Usage: opendata COMMAND"},
+		{[]string{"help"}, exitOK, "check"},
+		{[]string{"frobnicate"}, exitUsage, `unknown command "frobnicate"`},
+		{[]string{"build", "--no-such-flag"}, exitUsage, "flag provided but not defined"},
+		{[]string{"check", "x.csv"}, exitUsage, "--schema is required"},
+		{[]string{"check", "--schema", "progetti"}, exitUsage, "name at least one file"},
+		{[]string{"check", "--schema", "nope", "x.csv"}, exitUsage, `schema "nope" does not exist`},
+		{[]string{"check", "--schema", "progetti", "/no/such/file.xlsx"}, exitUsage, "no such file"},
+		{[]string{"build", "--catalog", "/no/such/folder"}, exitUsage, "catalog"},
+		{[]string{"build", "--log-format", "xml"}, exitUsage, "--log-format"},
+		{[]string{"publish", "--from", "/no/such/folder"}, exitUsage, "run `opendata build` first"},
+	}
+	for _, c := range cases {
+		code, out, errs := runMain(t, c.args...)
+		if code != c.code || !strings.Contains(out+errs, c.want) {
+			t.Errorf("opendata %v: exit %d, want %d; output does not say %q:\n%s%s", c.args, code, c.code, c.want, out, errs)
+		}
+	}
+}
+
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestCheckExitCodesAndJSON(t *testing.T) {
+	good := writeFile(t, "progetti.csv", "Codice progetto;Titolo;Codice ISTAT comune;Totale finanziamento\nP-1;Rete civica;013075;1.250,00\n")
+	bad := writeFile(t, "progetti-bad.csv", "Codice progetto;Titolo;Codice ISTAT comune;Totale finanziamento\nP-1;Rete civica;13075;mille\nP-1;;013075;10\n")
+	garbage := writeFile(t, "progetti.xlsx", "this is not a workbook at all")
+
+	code, out, errs := runMain(t, "check", "--schema", "progetti", good)
+	if code != exitOK || !strings.Contains(out, "valido") {
+		t.Errorf("good file: exit %d\n%s%s", code, out, errs)
+	}
+	code, out, errs = runMain(t, "check", "--schema", "progetti", bad)
+	if code != exitFailure || !strings.Contains(out, "NON valido") || !strings.Contains(out, "progetti-bad.csv:2:") {
+		t.Errorf("bad file: exit %d\n%s%s", code, out, errs)
+	}
+	code, out, errs = runMain(t, "check", "--schema", "progetti", garbage)
+	if code != exitUsage || !strings.Contains(out, "[unreadable]") {
+		t.Errorf("garbage file: exit %d\n%s%s", code, out, errs)
+	}
+
+	code, out, _ = runMain(t, "check", "--schema", "progetti", "--json", good, bad)
+	if code != exitFailure {
+		t.Errorf("json: exit %d", code)
+	}
+	var reports []fileReport
+	if err := json.Unmarshal([]byte(out), &reports); err != nil {
+		t.Fatalf("--json output is not JSON: %v\n%s", err, out)
+	}
+	if len(reports) != 2 || !reports[0].Valid || reports[1].Valid || len(reports[1].Issues) == 0 {
+		t.Fatalf("reports: %+v", reports)
+	}
+	for _, i := range reports[1].Issues {
+		if i.Ref.File != "progetti-bad.csv" || i.Ref.Row == 0 || i.Message.It == "" || i.Message.En == "" || i.Rule == "" {
+			t.Errorf("issue without a cell, a rule or a message in both languages: %+v", i)
+		}
+	}
+}

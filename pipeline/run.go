@@ -1,0 +1,456 @@
+// Package pipeline runs the stages in order: pull each dataset's source,
+// read it, validate it, keep the good versions, export the downloads and
+// render the portal. The stages live in the sub-packages; only this package
+// knows their order.
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/provincia-como/opendata/pipeline/catalog"
+	"github.com/provincia-como/opendata/pipeline/config"
+	"github.com/provincia-como/opendata/pipeline/export"
+	"github.com/provincia-como/opendata/pipeline/ingest"
+	"github.com/provincia-como/opendata/pipeline/source"
+	"github.com/provincia-como/opendata/pipeline/store"
+	"github.com/provincia-como/opendata/pipeline/validate"
+)
+
+// Config says what to build and where.
+type Config struct {
+	// Catalog is the catalog folder: portal.yaml, one YAML file per dataset
+	// and the files their sources name.
+	Catalog fs.FS
+	// OutDir receives the portal.
+	OutDir string
+	// StateDir keeps versions and history between runs.
+	StateDir string
+	// Workers bounds how many datasets are processed at once; 0 means the
+	// number of cores.
+	Workers int
+	// Only, when set, limits pulling to these dataset IDs (a scheduled tick
+	// pulls the sources that are due); the others keep their stored state.
+	Only []string
+	// Incremental skips exporting and rendering when no dataset changed and
+	// the portal in OutDir is already built.
+	Incremental bool
+}
+
+// Fetcher gets a dataset's raw file.
+type Fetcher interface {
+	Fetch(ctx context.Context, src catalog.Source, prev catalog.Provenance) (*source.Result, error)
+}
+
+// RenderFunc renders the portal of a build into outDir and returns the
+// number of pages written.
+type RenderFunc func(ctx context.Context, b *catalog.Build, outDir string) (pages int, err error)
+
+// Deps are the parts a run uses that the caller chooses.
+type Deps struct {
+	Log *slog.Logger
+	// Fetcher defaults to a source.Fetcher over Config.Catalog.
+	Fetcher Fetcher
+	// Render renders the portal; nil skips rendering (exports only).
+	Render RenderFunc
+	// Progress, if set, is told when each dataset is done.
+	Progress func(done, total int, id string)
+	Now      func() time.Time
+}
+
+// Outcome is what happened to one dataset in a run.
+type Outcome struct {
+	ID     string
+	Status catalog.Status
+	// Rows of the published version.
+	Rows int
+	// New is true when the run published a new version.
+	New bool
+	// Changed is true when the dataset's published version or status
+	// changed: the portal must be rebuilt.
+	Changed bool
+	// Pulled is false for a dataset the run did not pull (Config.Only).
+	Pulled bool
+	// Reason is the first blocking issue or the fetch error.
+	Reason catalog.Text
+}
+
+// Result is what a run did.
+type Result struct {
+	Build    *catalog.Build
+	Outcomes []Outcome
+	Pages    int
+	Duration time.Duration
+	// Rendered is false when an incremental run found nothing changed and
+	// left the portal as it was.
+	Rendered bool
+}
+
+// Changed reports whether any dataset changed in the run.
+func (r *Result) Changed() bool {
+	for _, o := range r.Outcomes {
+		if o.Changed {
+			return true
+		}
+	}
+	return false
+}
+
+// Refused counts the datasets whose latest file was refused or could not be
+// fetched.
+func (r *Result) Refused() int {
+	n := 0
+	for _, o := range r.Outcomes {
+		if o.Status != catalog.Accepted {
+			n++
+		}
+	}
+	return n
+}
+
+// Rows counts the rows published.
+func (r *Result) Rows() int {
+	n := 0
+	for _, o := range r.Outcomes {
+		n += o.Rows
+	}
+	return n
+}
+
+// Run runs the whole pipeline once.
+func Run(ctx context.Context, cfg Config, deps Deps) (*Result, error) {
+	start := time.Now()
+	log := deps.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	now := deps.Now
+	if now == nil {
+		now = time.Now
+	}
+	cat, err := config.Load(cfg.Catalog)
+	if err != nil {
+		return nil, err
+	}
+	schemas, err := LoadSchemas()
+	if err != nil {
+		return nil, err
+	}
+	if err := checkSchemas(cat, schemas); err != nil {
+		return nil, err
+	}
+	st, err := store.Open(cfg.StateDir)
+	if err != nil {
+		return nil, err
+	}
+	fetcher := deps.Fetcher
+	if fetcher == nil {
+		f := source.New(cfg.Catalog, log)
+		f.Now = now
+		fetcher = f
+	}
+	r := &runner{cat: cat, schemas: schemas, store: st, fetch: fetcher, log: log, now: now}
+
+	// The registry of comuni comes first: the other datasets are checked
+	// against it.
+	var registries, others []catalog.Dataset
+	only := map[string]bool{}
+	for _, id := range cfg.Only {
+		if _, ok := cat.Dataset(id); !ok {
+			return nil, fmt.Errorf("dataset %q is not in the catalog", id)
+		}
+		only[id] = true
+	}
+	for _, d := range cat.Datasets {
+		if len(only) > 0 && !only[d.ID] {
+			continue
+		}
+		if d.Schema == RegistrySchema {
+			registries = append(registries, d)
+		} else {
+			others = append(others, d)
+		}
+	}
+	total := len(registries) + len(others)
+	var done int
+	var mu sync.Mutex
+	outcomes := make(map[string]Outcome, total)
+	report := func(o Outcome) {
+		mu.Lock()
+		defer mu.Unlock()
+		outcomes[o.ID] = o
+		done++
+		if deps.Progress != nil {
+			deps.Progress(done, total, o.ID)
+		}
+	}
+	workers := cfg.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if err := r.each(ctx, registries, workers, report); err != nil {
+		return nil, err
+	}
+	if r.registry, err = r.loadRegistry(registriesOf(cat)); err != nil {
+		return nil, err
+	}
+	if err := r.each(ctx, others, workers, report); err != nil {
+		return nil, err
+	}
+
+	res := &Result{}
+	for _, d := range cat.Datasets {
+		o, pulled := outcomes[d.ID]
+		o.ID, o.Pulled = d.ID, pulled
+		res.Outcomes = append(res.Outcomes, o)
+	}
+	if cfg.Incremental && !res.Changed() && built(cfg.OutDir) {
+		log.Info("nothing changed, portal left as it was")
+		if res.Build, err = r.snapshot(cat, schemas, now); err != nil {
+			return nil, err
+		}
+		r.fillOutcomes(res)
+		res.Duration = time.Since(start)
+		return res, nil
+	}
+	build, err := r.snapshot(cat, schemas, now)
+	if err != nil {
+		return nil, err
+	}
+	res.Build = build
+	for i := range build.Datasets {
+		st := &build.Datasets[i]
+		if err := r.export(ctx, st, cfg.OutDir); err != nil {
+			return nil, err
+		}
+	}
+	r.fillOutcomes(res)
+	if deps.Render != nil {
+		pages, err := deps.Render(ctx, build, cfg.OutDir)
+		if err != nil {
+			return nil, fmt.Errorf("render: %w", err)
+		}
+		res.Pages, res.Rendered = pages, true
+	}
+	res.Duration = time.Since(start)
+	return res, nil
+}
+
+// built reports whether outDir already holds a portal.
+func built(outDir string) bool {
+	_, err := os.Stat(filepath.Join(outDir, "index.html"))
+	return err == nil
+}
+
+func registriesOf(cat *catalog.Catalog) []catalog.Dataset {
+	var out []catalog.Dataset
+	for _, d := range cat.Datasets {
+		if d.Schema == RegistrySchema {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// fillOutcomes completes each outcome with the dataset's state after the run.
+func (r *runner) fillOutcomes(res *Result) {
+	for i, d := range res.Build.Datasets {
+		o := &res.Outcomes[i]
+		o.Status = d.Status
+		if d.Current != nil {
+			o.Rows = d.Current.Rows
+		}
+		if o.Reason.IsZero() && d.Latest != nil {
+			o.Reason = d.Latest.Reason
+		}
+	}
+}
+
+// snapshot gathers the state of every dataset from the store.
+func (r *runner) snapshot(cat *catalog.Catalog, schemas map[string]*validate.Schema, now func() time.Time) (*catalog.Build, error) {
+	build := &catalog.Build{Portal: cat.Portal, Generated: now().UTC(), Schemas: map[string]*catalog.Schema{}}
+	for name, s := range schemas {
+		build.Schemas[name] = s.Info()
+	}
+	for _, d := range cat.Datasets {
+		st, err := r.state(d)
+		if err != nil {
+			return nil, err
+		}
+		build.Datasets = append(build.Datasets, *st)
+	}
+	return build, nil
+}
+
+type runner struct {
+	cat      *catalog.Catalog
+	schemas  map[string]*validate.Schema
+	store    *store.Store
+	fetch    Fetcher
+	registry validate.Registry
+	log      *slog.Logger
+	now      func() time.Time
+}
+
+// each processes datasets with at most workers at once. A dataset's bad
+// data is an outcome, not an error: only a broken program (a store that
+// cannot be written, a cancelled run) stops the run.
+func (r *runner) each(ctx context.Context, list []catalog.Dataset, workers int, report func(Outcome)) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	sem := make(chan struct{}, workers)
+	var wg sync.WaitGroup
+	var once sync.Once
+	var first error
+	for _, d := range list {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			o, err := r.process(ctx, d)
+			if err != nil {
+				once.Do(func() { first = err; cancel() })
+				return
+			}
+			report(o)
+		}()
+	}
+	wg.Wait()
+	if first != nil {
+		return first
+	}
+	return ctx.Err()
+}
+
+// process pulls, reads and judges one dataset, and records the verdict.
+func (r *runner) process(ctx context.Context, d catalog.Dataset) (Outcome, error) {
+	o := Outcome{ID: d.ID}
+	rec, err := r.store.Load(d.ID)
+	if err != nil {
+		return o, err
+	}
+	log := r.log.With("dataset", d.ID)
+	res, err := r.fetch.Fetch(ctx, d.Source, rec.Source)
+	if err != nil {
+		var se *source.Error
+		if !errors.As(err, &se) {
+			return o, fmt.Errorf("dataset %s: %w", d.ID, err)
+		}
+		log.Warn("source unavailable, last good version kept", "error", err)
+		o.Status, o.Reason = catalog.Stale, se.Message
+		o.Changed = rec.Status() != catalog.Stale
+		return o, r.store.Stale(ctx, d.ID, r.now(), se.Message)
+	}
+	if res.NotModified || (rec.Latest != nil && rec.Latest.Status != catalog.Stale && res.Prov.Checksum == rec.Source.Checksum) {
+		log.Debug("source unchanged")
+		o.Changed = rec.Status() == catalog.Stale
+		if err := r.store.Unchanged(ctx, d.ID, res.Prov); err != nil {
+			return o, err
+		}
+		after, err := r.store.Load(d.ID)
+		if err != nil {
+			return o, err
+		}
+		o.Status = after.Status()
+		return o, nil
+	}
+	issues, t, err := r.Judge(ctx, d.Schema, res.Name, res.Data, d.Source.Sheet)
+	if err != nil {
+		return o, fmt.Errorf("dataset %s: %w", d.ID, err)
+	}
+	if catalog.Blocking(issues) {
+		o.Status, o.Changed = catalog.Refused, true
+		o.Reason = firstReason(issues)
+		log.Warn("file refused, last good version kept", "issues", len(issues), "first", o.Reason.En)
+		return o, r.store.Refuse(ctx, d.ID, res.Prov, issues)
+	}
+	v, isNew, err := r.store.Accept(ctx, d.ID, t, res.Prov, issues)
+	if err != nil {
+		return o, err
+	}
+	o.Status, o.New, o.Rows = catalog.Accepted, isNew, v.Rows
+	o.Changed = isNew || rec.Current != v.ID || rec.Status() != catalog.Accepted
+	log.Info("file accepted", "version", v.ID, "new", isNew, "rows", v.Rows)
+	return o, nil
+}
+
+// Judge reads a file and validates it against a schema: the same code for
+// the pipeline, `opendata check` and the upload desk. An unreadable file is
+// an issue, not an error.
+func (r *runner) Judge(ctx context.Context, schema, name string, data []byte, sheet string) ([]catalog.Issue, *catalog.Table, error) {
+	return judge(ctx, r.schemas[schema], r.registry, name, data, sheet)
+}
+
+func judge(ctx context.Context, s *validate.Schema, reg validate.Registry, name string, data []byte, sheet string) ([]catalog.Issue, *catalog.Table, error) {
+	t, issues, err := ingest.Read(ctx, name, data, ingest.Options{Schema: s.Info(), Sheet: sheet})
+	if err != nil {
+		var ie *ingest.Error
+		if !errors.As(err, &ie) {
+			return nil, nil, err
+		}
+		return []catalog.Issue{{Ref: ie.Ref, Severity: catalog.Error, Rule: "unreadable", Message: ie.Message}}, nil, nil
+	}
+	if catalog.Blocking(issues) {
+		return issues, t, nil
+	}
+	issues = append(issues, validate.Table(ctx, t, s, reg)...)
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	return issues, t, nil
+}
+
+func firstReason(issues []catalog.Issue) catalog.Text {
+	for _, i := range issues {
+		if i.Severity != catalog.Warning {
+			w := i.Ref.String()
+			return catalog.Text{It: w + ": " + i.Message.It, En: w + ": " + i.Message.En}
+		}
+	}
+	return catalog.Text{}
+}
+
+// state gathers what the portal shows of a dataset.
+func (r *runner) state(d catalog.Dataset) (*catalog.DatasetState, error) {
+	rec, err := r.store.Load(d.ID)
+	if err != nil {
+		return nil, err
+	}
+	st := &catalog.DatasetState{Dataset: d, Status: rec.Status(), History: rec.History, Latest: rec.Latest, LastGoodFetch: rec.LastGoodFetch}
+	if rec.Current != "" {
+		v, _ := rec.Version(rec.Current)
+		st.Current = &v
+		if st.Table, err = r.store.Table(d.ID, rec.Current); err != nil {
+			return nil, err
+		}
+	}
+	return st, nil
+}
+
+// export writes a dataset's downloads and records them in its state.
+func (r *runner) export(ctx context.Context, st *catalog.DatasetState, outDir string) error {
+	var info *catalog.Schema
+	if s := r.schemas[st.Dataset.Schema]; s != nil {
+		info = s.Info()
+	}
+	id := st.Dataset.ID
+	load := func(version string) (*catalog.Table, error) { return r.store.Table(id, version) }
+	var err error
+	st.Downloads, err = export.Dataset(ctx, outDir, st, info, load)
+	return err
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what the tests need on a fresh machine that has Go, gcc, node/npm
+# and git: the S3 server for the publish tests, Chromium for the browser
+# tests, and the browser tests' npm packages. Each step is skipped when its
+# tool is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+gobin="$(go env GOPATH)/bin"
+if ! command -v versitygw >/dev/null && [ ! -x "$gobin/versitygw" ]; then
+  echo "setup: installing versitygw (S3 server for the publish tests)"
+  go install github.com/versity/versitygw/cmd/versitygw@v1.8.0
+fi
+
+if ! command -v chromium >/dev/null; then
+  echo "setup: installing Debian's chromium (browser tests)"
+  if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+fi
+
+if [ ! -d test/browser/node_modules/playwright-core ] || [ ! -d test/browser/node_modules/axe-core ]; then
+  echo "setup: installing the browser tests' npm packages"
+  (cd test/browser && npm ci --no-audit --no-fund --loglevel=error)
+fi
