@@ -1,0 +1,233 @@
+package site
+
+import (
+	"cmp"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/provincia-como/opendata/pipeline/catalog"
+)
+
+// model is the catalog build read into what the pages need: the registry of
+// comuni, the projects, and lookups between them.
+type model struct {
+	b        *catalog.Build
+	comuni   []comune
+	byCode   map[string]*comune
+	projects []project
+	// registry is the id of the dataset the comuni come from.
+	registry string
+}
+
+type comune struct {
+	Code, Name, Sigla, Catastale string
+	Population, Area             *float64
+}
+
+type project struct {
+	Slug    string
+	Dataset *catalog.DatasetState
+	Row     int
+	rec     map[string]any
+	raw     map[string]string
+	// Comuni are the ISTAT codes of the comuni concerned, main one first.
+	Comuni []string
+}
+
+func (p project) text(field string) string {
+	switch v := p.rec[field].(type) {
+	case string:
+		return v
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	case bool:
+		return strconv.FormatBool(v)
+	}
+	return p.raw[field]
+}
+
+func (p project) num(field string) (float64, bool) {
+	v, ok := p.rec[field].(float64)
+	return v, ok
+}
+
+// total is the declared total funding, or the sum of the sources.
+func (p project) total() float64 {
+	if v, ok := p.num("finanziamento_totale"); ok {
+		return v
+	}
+	var sum float64
+	for _, s := range fundingSources {
+		v, _ := p.num(s.Field)
+		sum += v
+	}
+	return sum
+}
+
+func (p project) title() string {
+	if t := p.text("titolo"); t != "" {
+		return t
+	}
+	return p.text("codice_progetto")
+}
+
+// published reports whether the dataset has a version on the portal: the
+// last good version stays published even when the latest file was refused.
+func published(d *catalog.DatasetState) bool {
+	return d.Current != nil && d.Table != nil
+}
+
+var codeList = regexp.MustCompile(`\d{6}`)
+
+func newModel(b *catalog.Build) *model {
+	m := &model{b: b, byCode: map[string]*comune{}}
+	for i := range b.Datasets {
+		d := &b.Datasets[i]
+		if d.Dataset.Schema != "comuni" || !published(d) || m.registry != "" {
+			continue
+		}
+		m.registry = d.Dataset.ID
+		t := d.Table
+		for r := range t.Rows {
+			rec, raw := record(t, r)
+			c := comune{
+				Code:       str(rec["codice_istat"], raw["codice_istat"]),
+				Name:       str(rec["denominazione"], raw["denominazione"]),
+				Sigla:      str(rec["sigla_provincia"], raw["sigla_provincia"]),
+				Catastale:  str(rec["codice_catastale"], raw["codice_catastale"]),
+				Population: numPtr(rec["popolazione"]),
+				Area:       numPtr(rec["superficie_kmq"]),
+			}
+			if c.Code == "" || m.byCode[c.Code] != nil {
+				continue
+			}
+			m.comuni = append(m.comuni, c)
+		}
+	}
+	slices.SortFunc(m.comuni, func(a, b comune) int {
+		return cmp.Or(cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), cmp.Compare(a.Code, b.Code))
+	})
+	for i := range m.comuni {
+		m.byCode[m.comuni[i].Code] = &m.comuni[i]
+	}
+
+	seen := map[string]int{}
+	for i := range b.Datasets {
+		d := &b.Datasets[i]
+		if d.Dataset.Schema != "progetti" || !published(d) {
+			continue
+		}
+		t := d.Table
+		for r := range t.Rows {
+			rec, raw := record(t, r)
+			p := project{Dataset: d, Row: r, rec: rec, raw: raw}
+			slug := slugify(p.text("codice_progetto"))
+			if slug == "" {
+				slug = slugify(d.Dataset.ID + "-" + strconv.Itoa(t.Rows[r].Line))
+			}
+			seen[slug]++
+			if n := seen[slug]; n > 1 {
+				slug += "-" + strconv.Itoa(n)
+			}
+			p.Slug = slug
+			add := func(code string) {
+				if code != "" && !slices.Contains(p.Comuni, code) {
+					p.Comuni = append(p.Comuni, code)
+				}
+			}
+			add(p.text("codice_comune"))
+			for _, c := range codeList.FindAllString(p.text("comuni_coinvolti"), -1) {
+				add(c)
+			}
+			m.projects = append(m.projects, p)
+		}
+	}
+	return m
+}
+
+// record returns the normalised values and the raw texts of a row by field.
+func record(t *catalog.Table, row int) (map[string]any, map[string]string) {
+	rec := t.Record(row)
+	raw := make(map[string]string, len(t.Columns))
+	for i, c := range t.Columns {
+		if c.Field != "" && i < len(t.Rows[row].Cells) {
+			raw[c.Field] = t.Rows[row].Cells[i].Raw
+		}
+	}
+	return rec, raw
+}
+
+func str(v any, raw string) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	return raw
+}
+
+func numPtr(v any) *float64 {
+	if f, ok := v.(float64); ok {
+		return &f
+	}
+	return nil
+}
+
+var unaccent = map[rune]rune{'à': 'a', 'á': 'a', 'è': 'e', 'é': 'e', 'ì': 'i', 'í': 'i', 'ò': 'o', 'ó': 'o', 'ù': 'u', 'ú': 'u'}
+
+// slugify keeps lower-case letters and digits and turns every other run of
+// characters into one hyphen.
+func slugify(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		if a, ok := unaccent[r]; ok {
+			r = a
+		}
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+			continue
+		}
+		dash = true
+	}
+	return b.String()
+}
+
+// publisherName names the administration behind an ISTAT code.
+func (m *model) publisherName(code, lang string) string {
+	if c := m.byCode[code]; c != nil {
+		if lang == "en" {
+			return "Municipality of " + c.Name
+		}
+		return "Comune di " + c.Name
+	}
+	if code == "" || code == m.b.Portal.Publisher.ISTAT || len(code) == 3 {
+		return m.b.Portal.Publisher.Name.In(lang)
+	}
+	return code
+}
+
+func (m *model) comuneName(code string) string {
+	if c := m.byCode[code]; c != nil {
+		return c.Name
+	}
+	return code
+}
+
+// projectsOf lists the projects concerning a comune.
+func (m *model) projectsOf(code string) []*project {
+	var out []*project
+	for i := range m.projects {
+		if slices.Contains(m.projects[i].Comuni, code) {
+			out = append(out, &m.projects[i])
+		}
+	}
+	return out
+}
