@@ -1,0 +1,198 @@
+// The portal as citizens and journalists see it: the demo build served on
+// loopback, opened in headless Chromium.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import {
+  axeViolations, browserMissing, buildBinary, freePort, guardNetwork, launch, screenshotPath, startServer, tempDir,
+} from './harness.mjs';
+
+const skip = browserMissing();
+
+describe('portal', { skip: skip || false }, () => {
+  let dir; let server; let browser; let base; let publicDir;
+
+  before(async () => {
+    dir = tempDir('opendata-portal-');
+    const bin = buildBinary(dir);
+    publicDir = path.join(dir, 'public');
+    try {
+      execFileSync(bin, ['build', '--out', publicDir, '--state', path.join(dir, 'state')], { stdio: 'pipe' });
+    } catch (err) {
+      // 3: built, with the demo's planted refusal.
+      if (err.status !== 3) throw new Error(`build failed (${err.status}):\n${err.stdout}${err.stderr}`);
+    }
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    server = await startServer(bin, ['serve', '--dir', publicDir, '--addr', `127.0.0.1:${port}`], `${base}/`);
+    browser = await launch();
+  });
+
+  after(async () => {
+    await browser?.close();
+    server?.stop();
+  });
+
+  // open loads a page with other hosts blocked, and checks it for
+  // accessibility and for requests elsewhere.
+  async function open(urlPath, viewport = { width: 1280, height: 900 }) {
+    const context = await browser.newContext({ viewport });
+    const external = await guardNetwork(context, base);
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const res = await page.goto(base + urlPath, { waitUntil: 'networkidle' });
+    assert.equal(res.status(), 200, `${urlPath} answered ${res.status()}`);
+    return { page, context, external, errors };
+  }
+
+  async function checkPage(urlPath, { texts = [], shot } = {}) {
+    const { page, context, external, errors } = await open(urlPath);
+    try {
+      const body = await page.locator('body').innerText();
+      for (const t of texts) assert.ok(body.includes(t), `${urlPath} does not show «${t}»`);
+      assert.deepEqual(external, [], `${urlPath} asked other hosts`);
+      assert.deepEqual(errors, [], `${urlPath} had script errors`);
+      const violations = await axeViolations(page);
+      assert.deepEqual(violations, [], `${urlPath}: WCAG 2.1 AA violations:\n${violations.join('\n')}`);
+      if (shot) {
+        await page.screenshot({ path: screenshotPath(`${shot}-desktop.png`), fullPage: true });
+        await page.setViewportSize({ width: 390, height: 844 });
+        await page.screenshot({ path: screenshotPath(`${shot}-mobile.png`), fullPage: true });
+      }
+      return page;
+    } finally {
+      await context.close();
+    }
+  }
+
+  test('home', async () => {
+    await checkPage('/', { texts: ['Provincia di Como'], shot: 'home' });
+  });
+
+  test('home in English', async () => {
+    await checkPage('/en/', { texts: ['Province of Como'] });
+  });
+
+  test('catalog lists every dataset, without and with JavaScript', async () => {
+    const { page, context } = await open('/datasets/');
+    try {
+      const links = await page.locator('a[href*="/datasets/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+      for (const id of ['comuni', 'pnrr-cantu', 'pnrr-olgiate-comasco', 'progetti-egov']) {
+        assert.ok(links.some((h) => h.includes(`/datasets/${id}/`)), `catalog has no link to ${id}`);
+      }
+      const violations = await axeViolations(page);
+      assert.deepEqual(violations, [], violations.join('\n'));
+      const search = page.locator('input[type="search"]').first();
+      if (await search.count()) {
+        await search.fill('Cantù');
+        await page.waitForTimeout(300);
+        const visible = await page.locator('a[href*="/datasets/pnrr-olgiate-comasco/"]:visible').count();
+        assert.equal(visible, 0, 'the text search did not filter the list');
+      }
+    } finally {
+      await context.close();
+    }
+    const noJS = await browser.newContext({ javaScriptEnabled: false });
+    try {
+      const page = await noJS.newPage();
+      await page.goto(`${base}/datasets/`);
+      assert.ok(await page.locator('a[href*="/datasets/comuni/"]').count() > 0, 'without JavaScript the catalog is empty');
+    } finally {
+      await noJS.close();
+    }
+  });
+
+  test('dataset page: downloads, schema, history, citation', async () => {
+    const page = await checkPage('/datasets/pnrr-cantu/', { texts: ['Cantù', 'CSV', 'JSON', 'XLSX'], shot: 'dataset' });
+    assert.ok(page);
+  });
+
+  test('a refused file is explained cell by cell', async () => {
+    await checkPage('/datasets/pnrr-olgiate-comasco/', { texts: ['Foglio1!B2'] });
+  });
+
+  test('downloads are there and typed', async () => {
+    for (const [p, type] of [
+      ['/datasets/pnrr-cantu/pnrr-cantu.csv', 'text/csv'],
+      ['/datasets/pnrr-cantu/pnrr-cantu.json', 'application/json'],
+      ['/datasets/pnrr-cantu/pnrr-cantu.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+    ]) {
+      const res = await fetch(base + p);
+      assert.equal(res.status, 200, p);
+      assert.ok(res.headers.get('content-type').startsWith(type), `${p}: ${res.headers.get('content-type')}`);
+    }
+  });
+
+  test('project page: chart with its numbers in a table', async () => {
+    const { page, context } = await open('/progetti/');
+    let hrefs;
+    try {
+      hrefs = await page.locator('main a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    } finally {
+      await context.close();
+    }
+    const projects = [...new Set(hrefs.filter((h) => /\/progetti\/[^/]+\/$/.test(h)).map((h) => new URL(h, base + '/progetti/').pathname))];
+    assert.ok(projects.length > 0, 'the projects overview links no project');
+    // A project whose funding is split by source has a chart (one with only
+    // a total, like SISCOTEL in the seed, has none).
+    let projectPath;
+    for (const candidate of projects.slice(0, 10)) {
+      const html = await (await fetch(base + candidate)).text();
+      if (html.includes('<svg')) { projectPath = candidate; break; }
+    }
+    assert.ok(projectPath, 'none of the first projects has a funding chart');
+    const p = await open(projectPath);
+    try {
+      assert.ok(await p.page.locator('svg[role="img"]').count() > 0, `${projectPath}: no accessible chart`);
+      assert.ok(await p.page.locator('svg[role="img"] title').count() > 0, `${projectPath}: the chart has no title`);
+      assert.ok(await p.page.locator('table').count() > 0, `${projectPath}: no table with the numbers`);
+    } finally {
+      await p.context.close();
+    }
+    await checkPage(projectPath, { texts: ['CUP'], shot: 'project' });
+  });
+
+  test('projects overview, comuni, comune page, data quality', async () => {
+    await checkPage('/progetti/');
+    await checkPage('/comuni/', { texts: ['Cantù'] });
+    await checkPage('/comuni/013041/', { texts: ['013041', 'Cantù'] });
+    await checkPage('/qualita/', { texts: ['Olgiate Comasco'] });
+  });
+
+  test('feeds, sitemap, robots, 404', async () => {
+    for (const p of ['/sitemap.xml', '/robots.txt', '/404.html']) {
+      const res = await fetch(base + p);
+      assert.equal(res.status, 200, p);
+    }
+  });
+
+  test('every page with its CSS and JS stays under 100 KB', () => {
+    const pages = [];
+    const walk = (d) => {
+      for (const name of readdirSync(d)) {
+        const full = path.join(d, name);
+        if (statSync(full).isDirectory()) walk(full);
+        else if (name.endsWith('.html')) pages.push(full);
+      }
+    };
+    walk(publicDir);
+    assert.ok(pages.length > 50, `only ${pages.length} pages`);
+    let largest = { page: '', bytes: 0 };
+    for (const file of pages) {
+      const html = readFileSync(file, 'utf8');
+      let bytes = Buffer.byteLength(html);
+      const refs = [...html.matchAll(/<(?:link[^>]+rel="?stylesheet"?[^>]*href|script[^>]+src)="?([^"\s>]+)/g)].map((m) => m[1]);
+      for (const ref of new Set(refs)) {
+        if (/^[a-z]+:\/\//i.test(ref)) assert.fail(`${file} loads ${ref} from another host`);
+        const target = ref.startsWith('/') ? path.join(publicDir, ref) : path.join(path.dirname(file), ref);
+        bytes += statSync(target.split(/[?#]/)[0]).size;
+      }
+      if (bytes > largest.bytes) largest = { page: path.relative(publicDir, file), bytes };
+      assert.ok(bytes < 100 * 1024, `${path.relative(publicDir, file)} weighs ${bytes} bytes with its CSS and JS`);
+    }
+    console.log(`largest page: ${largest.page}, ${largest.bytes} bytes with its CSS and JS (${pages.length} pages)`);
+  });
+});
