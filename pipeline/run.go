@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"sync"
@@ -19,6 +20,8 @@ import (
 	"github.com/provincia-como/opendata/pipeline/catalog"
 	"github.com/provincia-como/opendata/pipeline/config"
 	"github.com/provincia-como/opendata/pipeline/export"
+	"github.com/provincia-como/opendata/pipeline/export/datapackage"
+	"github.com/provincia-como/opendata/pipeline/export/dcat"
 	"github.com/provincia-como/opendata/pipeline/ingest"
 	"github.com/provincia-como/opendata/pipeline/source"
 	"github.com/provincia-como/opendata/pipeline/store"
@@ -232,6 +235,9 @@ func Run(ctx context.Context, cfg Config, deps Deps) (*Result, error) {
 			return nil, err
 		}
 	}
+	if err := r.standards(ctx, build, cfg.OutDir); err != nil {
+		return nil, err
+	}
 	r.fillOutcomes(res)
 	if deps.Render != nil {
 		pages, err := deps.Render(ctx, build, cfg.OutDir)
@@ -242,6 +248,30 @@ func Run(ctx context.Context, cfg Config, deps Deps) (*Result, error) {
 	}
 	res.Duration = time.Since(start)
 	return res, nil
+}
+
+// standards writes the Frictionless data packages and the DCAT-AP_IT
+// catalog. The packages come first and are listed among each dataset's
+// downloads; the catalog lists only the data files.
+func (r *runner) standards(ctx context.Context, build *catalog.Build, outDir string) error {
+	pkgs, err := datapackage.Write(ctx, outDir, build)
+	if err != nil {
+		return err
+	}
+	byPath := make(map[string]*catalog.DatasetState, len(build.Datasets))
+	for i := range build.Datasets {
+		st := &build.Datasets[i]
+		byPath[path.Join("datasets", st.Dataset.ID, datapackage.FileName)] = st
+	}
+	for _, d := range pkgs {
+		if st := byPath[d.Path]; st != nil {
+			st.Downloads = append(st.Downloads, d)
+		}
+	}
+	if _, err := dcat.Write(ctx, outDir, build); err != nil {
+		return err
+	}
+	return nil
 }
 
 // built reports whether outDir already holds a portal.

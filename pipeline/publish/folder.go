@@ -1,0 +1,166 @@
+package publish
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+)
+
+// tmpPrefix marks files being written; List skips them.
+const tmpPrefix = ".opendata-tmp-"
+
+// Folder is a target in a local directory. Put writes a temporary file next
+// to the final one and renames it, so a reader sees the old or the new file,
+// never half of one.
+type Folder struct {
+	root string
+}
+
+// OpenFolder returns the folder target at dir, creating dir if needed.
+func OpenFolder(dir string) (*Folder, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("publish: folder %s: %w", dir, err)
+	}
+	if err := os.MkdirAll(abs, 0o755); err != nil {
+		return nil, fmt.Errorf("publish: folder %s: %w", dir, err)
+	}
+	return &Folder{root: abs}, nil
+}
+
+func (f *Folder) String() string { return f.root }
+
+// Root is the absolute path of the folder.
+func (f *Folder) Root() string { return f.root }
+
+func (f *Folder) path(key string) (string, error) {
+	if key == "" || strings.HasPrefix(key, "/") || path.Clean(key) != key || key == ".." || strings.HasPrefix(key, "../") {
+		return "", fmt.Errorf("publish: invalid key %q", key)
+	}
+	return filepath.Join(f.root, filepath.FromSlash(key)), nil
+}
+
+func (f *Folder) List(ctx context.Context) (map[string]Object, error) {
+	objs := make(map[string]Object)
+	err := filepath.WalkDir(f.root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if !d.Type().IsRegular() || strings.HasPrefix(d.Name(), tmpPrefix) {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(f.root, p)
+		if err != nil {
+			return err
+		}
+		objs[filepath.ToSlash(rel)] = folderObject(info)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("publish: list %s: %w", f.root, err)
+	}
+	return objs, nil
+}
+
+// folderObject derives the ETag from inode and mtime: every Put creates a
+// new inode (temp file and rename), and any rewrite in place moves the mtime.
+func folderObject(info fs.FileInfo) Object {
+	return Object{Size: info.Size(), ETag: fmt.Sprintf("f%x-%x", inode(info), info.ModTime().UnixNano())}
+}
+
+func (f *Folder) Get(ctx context.Context, key string) (io.ReadCloser, error) {
+	p, err := f.path(key)
+	if err != nil {
+		return nil, err
+	}
+	r, err := os.Open(p)
+	if err != nil {
+		return nil, fmt.Errorf("publish: get %s: %w", key, err)
+	}
+	return r, nil
+}
+
+func (f *Folder) Put(ctx context.Context, key string, body io.ReadSeeker, size int64, meta Meta) (Object, error) {
+	p, err := f.path(key)
+	if err != nil {
+		return Object{}, err
+	}
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return Object{}, fmt.Errorf("publish: put %s: %w", key, err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(p), tmpPrefix+"*")
+	if err != nil {
+		return Object{}, fmt.Errorf("publish: put %s: %w", key, err)
+	}
+	done := false
+	defer func() {
+		if !done {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	n, err := io.Copy(tmp, body)
+	if err == nil && n != size {
+		err = fmt.Errorf("wrote %d bytes, expected %d", n, size)
+	}
+	if err == nil {
+		err = tmp.Chmod(0o644)
+	}
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), p)
+	}
+	if err != nil {
+		return Object{}, fmt.Errorf("publish: put %s: %w", key, err)
+	}
+	done = true
+	info, err := os.Stat(p)
+	if err != nil {
+		return Object{}, fmt.Errorf("publish: put %s: %w", key, err)
+	}
+	return folderObject(info), nil
+}
+
+func (f *Folder) Delete(ctx context.Context, keys ...string) error {
+	var errs []error
+	for _, key := range keys {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		p, err := f.path(key)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, fmt.Errorf("publish: delete %s: %w", key, err))
+			continue
+		}
+		// Drop directories left empty, up to the root; a failure only means
+		// the directory still holds something.
+		for dir := filepath.Dir(p); dir != f.root && strings.HasPrefix(dir, f.root); dir = filepath.Dir(dir) {
+			if os.Remove(dir) != nil {
+				break
+			}
+		}
+	}
+	return errors.Join(errs...)
+}

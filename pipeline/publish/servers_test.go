@@ -1,0 +1,237 @@
+package publish
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/johannesboyne/gofakes3"
+	"github.com/johannesboyne/gofakes3/backend/s3mem"
+)
+
+const (
+	testAccess = "opendata-test"
+	testSecret = "opendata-test-secret"
+)
+
+// fault is what the proxy does to one request.
+type fault int
+
+const (
+	pass fault = iota
+	fail500
+	fail503
+	dropBefore // close the connection before the server sees the request
+	dropAfter  // let the server store the object, then close the connection
+)
+
+// proxy sits between the client and an S3 server on 127.0.0.1: it counts
+// requests by method and injects the faults its fault function picks.
+type proxy struct {
+	srv      *httptest.Server
+	upstream *url.URL
+	rp       *httputil.ReverseProxy
+
+	mu     sync.Mutex
+	counts map[string]int
+	faults map[fault]int
+	pick   func(r *http.Request) fault
+}
+
+func newProxy(t testing.TB, upstream string) *proxy {
+	t.Helper()
+	u, err := url.Parse(upstream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &proxy{upstream: u, counts: map[string]int{}, faults: map[fault]int{}}
+	p.rp = &httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) {
+		r.SetURL(u)
+		r.Out.Host = r.In.Host // the request is signed for this host
+	}}
+	p.srv = httptest.NewServer(p)
+	t.Cleanup(p.srv.Close)
+	return p
+}
+
+func (p *proxy) URL() string { return p.srv.URL }
+
+func (p *proxy) setFaults(pick func(r *http.Request) fault) {
+	p.mu.Lock()
+	p.pick = pick
+	p.mu.Unlock()
+}
+
+func (p *proxy) count(method string) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.counts[method]
+}
+
+func (p *proxy) reset() {
+	p.mu.Lock()
+	p.counts = map[string]int{}
+	p.faults = map[fault]int{}
+	p.mu.Unlock()
+}
+
+func (p *proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	p.mu.Lock()
+	p.counts[r.Method]++
+	f := pass
+	if p.pick != nil {
+		f = p.pick(r)
+	}
+	p.faults[f]++
+	p.mu.Unlock()
+	switch f {
+	case fail500, fail503:
+		io.Copy(io.Discard, r.Body)
+		code, name := http.StatusInternalServerError, "InternalError"
+		if f == fail503 {
+			code, name = http.StatusServiceUnavailable, "SlowDown"
+		}
+		w.Header().Set("Content-Type", "application/xml")
+		w.WriteHeader(code)
+		fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>%s</Code><Message>injected by the test</Message></Error>`, name)
+	case dropBefore:
+		hangUp(w)
+	case dropAfter:
+		out := r.Clone(r.Context())
+		out.URL.Scheme, out.URL.Host = p.upstream.Scheme, p.upstream.Host
+		out.RequestURI = ""
+		if resp, err := http.DefaultTransport.RoundTrip(out); err == nil {
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+		hangUp(w)
+	default:
+		p.rp.ServeHTTP(w, r)
+	}
+}
+
+func hangUp(w http.ResponseWriter) {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err == nil {
+		conn.Close()
+	}
+}
+
+// s3Server is an S3 endpoint with one way to make a fresh bucket.
+type s3Server struct {
+	endpoint string
+	buckets  int
+}
+
+func newGofakes3(t testing.TB) *s3Server {
+	t.Helper()
+	faker := gofakes3.New(s3mem.New())
+	srv := httptest.NewServer(faker.Server())
+	t.Cleanup(srv.Close)
+	return &s3Server{endpoint: srv.URL}
+}
+
+// newVersity starts versitygw with a POSIX backend in a temp dir, on a
+// free loopback port. Without the binary the test is skipped, unless
+// OPENDATA_REQUIRE_S3=1 (set by CI) makes it a failure.
+func newVersity(t testing.TB) *s3Server {
+	t.Helper()
+	bin, err := exec.LookPath("versitygw")
+	if err != nil {
+		gopath, _ := exec.Command("go", "env", "GOPATH").Output()
+		bin = filepath.Join(strings.TrimSpace(string(gopath)), "bin", "versitygw")
+		if _, err := os.Stat(bin); err != nil {
+			if os.Getenv("OPENDATA_REQUIRE_S3") == "1" {
+				t.Fatal("versitygw not found; install it with go install github.com/versity/versitygw/cmd/versitygw@v1.8.0")
+			}
+			t.Skip("versitygw not installed (go install github.com/versity/versitygw/cmd/versitygw@v1.8.0)")
+		}
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	cmd := exec.Command(bin, "--port", addr, "--quiet", "posix", t.TempDir())
+	cmd.Env = append(os.Environ(), "ROOT_ACCESS_KEY_ID="+testAccess, "ROOT_SECRET_ACCESS_KEY="+testSecret)
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	endpoint := "http://" + addr
+	for i := 0; ; i++ {
+		resp, err := http.Get(endpoint)
+		if err == nil {
+			resp.Body.Close()
+			break
+		}
+		if i == 100 {
+			t.Fatalf("versitygw did not start on %s: %v\n%s", addr, err, out.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return &s3Server{endpoint: endpoint}
+}
+
+// s3Env points the standard AWS chain at the test credentials, away from
+// any configuration of the machine.
+func s3Env(t testing.TB) {
+	t.Setenv("AWS_ACCESS_KEY_ID", testAccess)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", testSecret)
+	t.Setenv("AWS_SESSION_TOKEN", "")
+	t.Setenv("AWS_REGION", "us-east-1")
+	t.Setenv("AWS_PROFILE", "")
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_ENDPOINT_URL", "")
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+}
+
+// fastRetry keeps the SDK's retries but not its seconds-long backoff.
+func fastRetry(opt Options) Options {
+	opt.maxBackoff = 20 * time.Millisecond
+	return opt
+}
+
+// bucket makes a fresh bucket on the server and opens the target
+// s3://bucket/site through a proxy.
+func (s *s3Server) bucket(t testing.TB) (*S3, *proxy) {
+	t.Helper()
+	s3Env(t)
+	s.buckets++
+	name := fmt.Sprintf("portal%d", s.buckets)
+	ctx := context.Background()
+	admin, err := openS3(ctx, name, "", fastRetry(Options{Endpoint: s.endpoint}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
+		t.Fatal(err)
+	}
+	px := newProxy(t, s.endpoint)
+	tg, err := Open(ctx, "s3://"+name+"/site", fastRetry(Options{Endpoint: px.URL()}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tg.(*S3), px
+}
