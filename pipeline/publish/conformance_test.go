@@ -365,3 +365,11 @@ func testLargeFile(t *testing.T, tt testTarget) {
 		t.Errorf("second sync of the large file: %v, %d PUTs", sum, tt.puts())
 	}
 }
+
+func (c *countingTarget) Create(ctx context.Context, key string, body []byte, meta Meta) error {
+	cr, ok := c.Target.(creator)
+	if !ok {
+		return errNoCreate
+	}
+	return cr.Create(ctx, key, body, meta)
+}

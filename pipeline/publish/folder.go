@@ -164,3 +164,35 @@ func (f *Folder) Delete(ctx context.Context, keys ...string) error {
 	}
 	return errors.Join(errs...)
 }
+
+// Create stores body under key only if nothing is there, atomically: the
+// file is written aside and hard-linked into place, which fails if the name
+// is taken.
+func (f *Folder) Create(ctx context.Context, key string, body []byte, meta Meta) error {
+	p, err := f.path(key)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return fmt.Errorf("publish: create %s: %w", key, err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(p), tmpPrefix+"*")
+	if err != nil {
+		return fmt.Errorf("publish: create %s: %w", key, err)
+	}
+	defer os.Remove(tmp.Name())
+	_, err = tmp.Write(body)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Link(tmp.Name(), p)
+	}
+	if errors.Is(err, fs.ErrExist) {
+		return ErrExists
+	}
+	if err != nil {
+		return fmt.Errorf("publish: create %s: %w", key, err)
+	}
+	return nil
+}

@@ -262,3 +262,28 @@ func (b *S3) Delete(ctx context.Context, keys ...string) error {
 	}
 	return errors.Join(errs...)
 }
+
+// Create stores body under key only if the key is free (If-None-Match: *).
+// A server that does not support conditional writes says so, and the
+// caller falls back to a best effort.
+func (b *S3) Create(ctx context.Context, key string, body []byte, meta Meta) error {
+	_, err := b.client.PutObject(ctx, &s3.PutObjectInput{
+		Bucket:        aws.String(b.bucket),
+		Key:           aws.String(b.prefix + key),
+		Body:          bytes.NewReader(body),
+		ContentLength: aws.Int64(int64(len(body))),
+		ContentType:   aws.String(meta.ContentType),
+		CacheControl:  aws.String(meta.CacheControl),
+		IfNoneMatch:   aws.String("*"),
+	})
+	var api smithy.APIError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &api) && (api.ErrorCode() == "PreconditionFailed" || api.ErrorCode() == "ConditionalRequestConflict"):
+		return ErrExists
+	case errors.As(err, &api) && (api.ErrorCode() == "NotImplemented" || api.ErrorCode() == "InvalidArgument"):
+		return errNoCreate
+	}
+	return fmt.Errorf("publish: create %s: %w", key, err)
+}

@@ -26,6 +26,10 @@ type Options struct {
 	// delete without Force; default 0.5.
 	MaxDeleteShare float64
 	Force          bool
+	// KeepGone leaves in the target the files that are gone from the
+	// folder: the pipeline's state is pushed this way, so a runner with a
+	// partial state folder never erases history.
+	KeepGone bool
 	// Parallel is the number of uploads in flight; default 8.
 	Parallel int
 	// Retries is the number of attempts of each S3 request; default 5.
@@ -137,6 +141,17 @@ func Sync(ctx context.Context, fromDir string, to Target, opt Options) (Summary,
 	}
 
 	acts, unchanged := plan(local, remote, old)
+	if opt.KeepGone {
+		kept := acts[:0]
+		for _, a := range acts {
+			if a.Op == Upload {
+				kept = append(kept, a)
+			} else if e, ok := old.Files[a.Key]; ok {
+				unchanged[a.Key] = e
+			}
+		}
+		acts = kept
+	}
 	sum.Plan = acts
 	sum.Unchanged = len(unchanged)
 	var uploads, deletes []Action
