@@ -46,6 +46,9 @@ type Config struct {
 	// Incremental skips exporting and rendering when no dataset changed and
 	// the portal in OutDir is already built.
 	Incremental bool
+	// Inbox is the upload desk's folder: a dataset with an upload there
+	// takes its newest upload as its file, before its catalog source.
+	Inbox string
 }
 
 // Fetcher gets a dataset's raw file.
@@ -161,6 +164,9 @@ func Run(ctx context.Context, cfg Config, deps Deps) (*Result, error) {
 		fetcher = f
 	}
 	r := &runner{cat: cat, schemas: schemas, store: st, fetch: fetcher, log: log, now: now}
+	if cfg.Inbox != "" {
+		r.inbox = &source.Inbox{Dir: cfg.Inbox, MaxBytes: 200 << 20}
+	}
 
 	// The registry of comuni comes first: the other datasets are checked
 	// against it.
@@ -325,6 +331,7 @@ type runner struct {
 	schemas  map[string]*validate.Schema
 	store    *store.Store
 	fetch    Fetcher
+	inbox    *source.Inbox
 	registry validate.Registry
 	log      *slog.Logger
 	now      func() time.Time
@@ -375,7 +382,7 @@ func (r *runner) process(ctx context.Context, d catalog.Dataset) (Outcome, error
 		return o, err
 	}
 	log := r.log.With("dataset", d.ID)
-	res, err := r.fetch.Fetch(ctx, d.Source, rec.Source)
+	res, err := r.pull(ctx, d, rec)
 	if err != nil {
 		var se *source.Error
 		if !errors.As(err, &se) {
@@ -417,6 +424,18 @@ func (r *runner) process(ctx context.Context, d catalog.Dataset) (Outcome, error
 	o.Changed = isNew || rec.Current != v.ID || rec.Status() != catalog.Accepted
 	log.Info("file accepted", "version", v.ID, "new", isNew, "rows", v.Rows)
 	return o, nil
+}
+
+// pull gets the dataset's file: the clerks' newest upload if there is one,
+// else the catalog source.
+func (r *runner) pull(ctx context.Context, d catalog.Dataset, rec *store.Record) (*source.Result, error) {
+	if r.inbox != nil {
+		res, err := r.inbox.Latest(ctx, d.ID)
+		if err != nil || res != nil {
+			return res, err
+		}
+	}
+	return r.fetch.Fetch(ctx, d.Source, rec.Source)
 }
 
 // Judge reads a file and validates it against a schema: the same code for

@@ -276,3 +276,30 @@ func TestCancelledRunRecovers(t *testing.T) {
 		t.Fatalf("after a killed run: %s history %d", p.Status, len(p.History))
 	}
 }
+
+func TestInboxUploadTakesPrecedence(t *testing.T) {
+	f := newFixture(t)
+	f.mustRun()
+	inbox := t.TempDir()
+	f.cfg.Inbox = inbox
+	dir := filepath.Join(inbox, "progetti-como")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "20261126T100000Z-0123456789ab-progetti-nov.csv"), []byte(badProjects), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res := f.mustRun()
+	p := f.dataset(res, "progetti-como")
+	if p.Status != catalog.Refused || !strings.Contains(res.Outcomes[1].Reason.It, "progetti-nov.csv:2:") {
+		t.Fatalf("the clerk's upload was not judged under its own name: %s %v", p.Status, res.Outcomes[1].Reason)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "20261126T110000Z-ba9876543210-progetti-nov.csv"), []byte(moreProjects), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res = f.mustRun()
+	p = f.dataset(res, "progetti-como")
+	if p.Status != catalog.Accepted || p.Current.Rows != 2 || !strings.HasPrefix(p.Current.SourceRef, "inbox/progetti-como/") {
+		t.Fatalf("the corrected upload: %s %+v", p.Status, p.Current)
+	}
+}

@@ -40,7 +40,7 @@ func build(ctx context.Context, e *env, c *common, out string) (*pipeline.Result
 	if err != nil {
 		return nil, err
 	}
-	cfg := pipeline.Config{Catalog: cat, OutDir: out, StateDir: c.state}
+	cfg := pipeline.Config{Catalog: cat, OutDir: out, StateDir: c.state, Inbox: c.inbox}
 	deps := pipeline.Deps{Log: log, Render: render(log), Progress: progress(e.stderr, log)}
 	res, err := pipeline.Run(ctx, cfg, deps)
 	if err != nil {

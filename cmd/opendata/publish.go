@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"time"
+
+	"github.com/provincia-como/opendata/pipeline"
 
 	"github.com/provincia-como/opendata/pipeline/publish"
 )
@@ -34,6 +37,18 @@ func addPublish(f interface {
 	return p
 }
 
+func (p *publishFlags) options(log *slog.Logger) publish.Options {
+	return publish.Options{
+		Endpoint:       p.endpoint,
+		Region:         p.region,
+		DryRun:         p.dryRun,
+		Force:          p.force,
+		MaxDeleteShare: p.maxDelete,
+		Parallel:       p.parallel,
+		Log:            log,
+	}
+}
+
 func runPublish(ctx context.Context, e *env, args []string) error {
 	f := newFlags(e, "publish", "publish [--from public] [--to s3://bucket/prefix] [--endpoint URL] [--dry-run]")
 	from := f.String("from", "public", "built portal `folder` to publish")
@@ -54,15 +69,7 @@ func doPublish(ctx context.Context, e *env, log *slog.Logger, from string, p *pu
 	if info, err := os.Stat(from); err != nil || !info.IsDir() {
 		return usageError("nothing to publish in %s: run `opendata build` first", from)
 	}
-	opt := publish.Options{
-		Endpoint:       p.endpoint,
-		Region:         p.region,
-		DryRun:         p.dryRun,
-		Force:          p.force,
-		MaxDeleteShare: p.maxDelete,
-		Parallel:       p.parallel,
-		Log:            log,
-	}
+	opt := p.options(log)
 	if isTerminal(e.stderr) {
 		opt.Progress = e.stderr
 	}
@@ -88,19 +95,91 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	c := addCommon(f)
 	out := f.String("out", "public", "`folder` that receives the portal before it is published")
 	p := addPublish(f)
+	lockTTL := f.Duration("lock-ttl", time.Hour, "how long the target stays locked if this run dies without releasing it")
 	if err := parse(f, args); err != nil {
 		return err
 	}
-	res, err := build(ctx, e, c, *out)
+	log, err := c.logger(e.stderr)
 	if err != nil {
 		return err
 	}
-	log, _ := c.logger(e.stderr)
-	if err := doPublish(ctx, e, log, *out, p); err != nil {
+	res, err := runOnce(ctx, e, log, c, *out, p, *lockTTL, pipeline.Config{}, pipeline.Run)
+	if err != nil {
 		return err
 	}
 	if res.Refused() > 0 {
 		return &exitError{code: exitRejected}
 	}
 	return nil
+}
+
+// runFunc is pipeline.Run; the scheduler's tests replace it.
+type runFunc func(context.Context, pipeline.Config, pipeline.Deps) (*pipeline.Result, error)
+
+// runOnce is one scheduled job: lock the target, bring its state here,
+// build, publish what changed, send the state back, unlock. The state lives
+// beside the portal so that any runner carries on where the last stopped.
+// extra sets the pipeline options of a scheduled tick (Only).
+func runOnce(ctx context.Context, e *env, log *slog.Logger, c *common, out string, p *publishFlags, lockTTL time.Duration, extra pipeline.Config, run runFunc) (*pipeline.Result, error) {
+	opt := p.options(log)
+	target, err := publish.Open(ctx, p.to, opt)
+	if err != nil {
+		return nil, err
+	}
+	if !p.dryRun {
+		host, _ := os.Hostname()
+		lock, err := publish.Acquire(ctx, target, fmt.Sprintf("%s pid %d", host, os.Getpid()), lockTTL, nil)
+		if err != nil {
+			return nil, err
+		}
+		defer func() {
+			// Unlock even when the run was cancelled.
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+			defer cancel()
+			if err := lock.Release(rctx); err != nil {
+				log.Warn("could not release the lock; it expires by itself", "error", err)
+			}
+		}()
+	}
+	pulled, err := publish.PullState(ctx, target, c.state)
+	if err != nil {
+		return nil, fmt.Errorf("state: %w", err)
+	}
+	log.Info("state pulled from the target", "files", pulled)
+
+	cat, err := c.catalogFS()
+	if err != nil {
+		return nil, err
+	}
+	cfg := extra
+	cfg.Catalog, cfg.OutDir, cfg.StateDir, cfg.Inbox, cfg.Incremental = cat, out, c.state, c.inbox, true
+	res, err := run(ctx, cfg, pipeline.Deps{Log: log, Render: render(log), Progress: progress(e.stderr, log)})
+	if err != nil {
+		return nil, err
+	}
+	printSummary(e.stdout, res, out)
+	if !res.Rendered {
+		fmt.Fprintln(e.stdout, "Nothing changed: nothing to publish.")
+	} else {
+		if isTerminal(e.stderr) {
+			opt.Progress = e.stderr
+		}
+		sum, err := publish.Sync(ctx, out, target, opt)
+		if p.dryRun {
+			for _, a := range sum.Plan {
+				fmt.Fprintln(e.stdout, a)
+			}
+		}
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(e.stdout, "Published %s to %s: %s\n", out, p.to, sum)
+	}
+	if p.dryRun {
+		return res, nil
+	}
+	if _, err := publish.PushState(ctx, target, c.state, opt); err != nil {
+		return nil, fmt.Errorf("state: %w", err)
+	}
+	return res, nil
 }

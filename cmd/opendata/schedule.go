@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -26,6 +27,7 @@ func runSchedule(ctx context.Context, e *env, args []string) error {
 	p := addPublish(f)
 	statusAddr := f.String("status-addr", "127.0.0.1:8081", "`address` of /healthz and the status page; empty to disable")
 	grace := f.Duration("shutdown-timeout", 2*time.Minute, "on SIGTERM, how long a running job may go on before it is cancelled")
+	lockTTL := f.Duration("lock-ttl", time.Hour, "how long the target stays locked if a job dies without releasing it")
 	now := f.Bool("now", false, "also run every job once at start")
 	if err := parse(f, args); err != nil {
 		return err
@@ -38,7 +40,7 @@ func runSchedule(ctx context.Context, e *env, args []string) error {
 		// A daemon's log is its only voice: say what each tick did.
 		log, _ = (&common{logFormat: c.logFormat, verbose: false}).loggerAt(e.stderr, slog.LevelInfo)
 	}
-	d := &daemon{env: e, common: c, out: *out, publish: p, log: log, grace: *grace, runPipeline: pipeline.Run}
+	d := &daemon{env: e, common: c, out: *out, publish: p, log: log, grace: *grace, runPipeline: pipeline.Run, lockTTL: *lockTTL}
 	return d.run(ctx, *statusAddr, *now)
 }
 
@@ -54,7 +56,8 @@ type daemon struct {
 	log     *slog.Logger
 	grace   time.Duration
 	// runPipeline is pipeline.Run; tests replace it.
-	runPipeline func(context.Context, pipeline.Config, pipeline.Deps) (*pipeline.Result, error)
+	runPipeline runFunc
+	lockTTL     time.Duration
 
 	run1 sync.Mutex // one pipeline run at a time
 
@@ -172,12 +175,9 @@ func (d *daemon) tick(ctx context.Context, j *job) {
 		}
 	}()
 	err := func() error {
-		catFS, err := d.common.catalogFS()
-		if err != nil {
-			return err
-		}
-		cfg := pipeline.Config{Catalog: catFS, OutDir: d.out, StateDir: d.common.state, Only: j.datasets, Incremental: true}
-		res, err := d.runPipeline(ctx, cfg, pipeline.Deps{Log: d.log, Render: render(d.log)})
+		var out strings.Builder
+		te := &env{stdout: &out, stderr: io.Discard, getenv: d.env.getenv}
+		res, err := runOnce(ctx, te, d.log, d.common, d.out, d.publish, d.lockTTL, pipeline.Config{Only: j.datasets}, d.runPipeline)
 		if err != nil {
 			return err
 		}
@@ -186,12 +186,7 @@ func (d *daemon) tick(ctx context.Context, j *job) {
 			d.log.Info("tick: nothing changed", "spec", j.spec, "datasets", len(j.datasets))
 			return nil
 		}
-		var out strings.Builder
-		pe := &env{stdout: &out, stderr: d.env.stderr, getenv: d.env.getenv}
-		if err := doPublish(ctx, pe, d.log, d.out, d.publish); err != nil {
-			return fmt.Errorf("publish: %w", err)
-		}
-		d.log.Info("tick: rebuilt and published", "spec", j.spec, "refused", res.Refused(), "publish", strings.TrimSpace(out.String()))
+		d.log.Info("tick: rebuilt and published", "spec", j.spec, "refused", res.Refused(), "report", strings.TrimSpace(out.String()))
 		return nil
 	}()
 	st.Duration = time.Since(start).Round(time.Millisecond).String()

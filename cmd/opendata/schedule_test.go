@@ -60,6 +60,7 @@ func newTestDaemon(t *testing.T, catalogDir string) (*daemon, *bytes.Buffer) {
 		log:         log,
 		grace:       time.Minute,
 		runPipeline: pipeline.Run,
+		lockTTL:     time.Hour,
 	}, &logs
 }
 

@@ -1,34 +1,96 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"mime"
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"time"
+
+	"github.com/provincia-como/opendata/desk"
+	"github.com/provincia-como/opendata/pipeline"
 )
 
 func runServe(ctx context.Context, e *env, args []string) error {
-	f := newFlags(e, "serve", "serve [--dir public] [--addr 127.0.0.1:8080]")
+	f := newFlags(e, "serve", "serve [--dir public] [--addr 127.0.0.1:8080] [--inbox DIR --accounts FILE] | serve --hash-password")
+	c := addCommon(f)
 	dir := f.String("dir", "public", "built portal `folder` to serve")
 	addr := f.String("addr", "127.0.0.1:8080", "`address` to listen on")
+	accounts := f.String("accounts", "accounts.yaml", "with --inbox: the clerks' accounts `file` (YAML with bcrypt password hashes)")
+	retention := f.Duration("quarantine", 30*24*time.Hour, "with --inbox: how long refused files are kept in quarantine")
+	secure := f.Bool("secure-cookies", false, "with --inbox: mark cookies Secure (behind a TLS proxy)")
+	hash := f.Bool("hash-password", false, "read a password on standard input, print its hash for the accounts file, and exit")
 	if err := parse(f, args); err != nil {
 		return err
 	}
-	if info, err := os.Stat(*dir); err != nil || !info.IsDir() {
-		return usageError("nothing to serve in %s: run `opendata build` first", *dir)
+	if *hash {
+		line, err := bufio.NewReader(e.stdin).ReadString('\n')
+		if err != nil && line == "" {
+			return usageError("type the password on standard input")
+		}
+		h, err := desk.HashPassword(strings.TrimRight(line, "\r\n"))
+		if err != nil {
+			return usageError("%v", err)
+		}
+		fmt.Fprintln(e.stdout, h)
+		return nil
 	}
 	registerTypes()
+	mux := http.NewServeMux()
+	if info, err := os.Stat(*dir); err == nil && info.IsDir() {
+		mux.Handle("/", http.FileServer(http.Dir(*dir)))
+	} else if c.inbox == "" {
+		return usageError("nothing to serve in %s: run `opendata build` first", *dir)
+	}
+	if c.inbox != "" {
+		h, err := newDesk(ctx, e, c, *accounts, *retention, *secure)
+		if err != nil {
+			return err
+		}
+		mux.Handle("/sportello/", http.StripPrefix("/sportello", h))
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: http.FileServer(http.Dir(*dir)), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintf(e.stdout, "Serving %s at http://%s/ (Ctrl-C to stop)\n", *dir, ln.Addr())
+	if c.inbox != "" {
+		fmt.Fprintf(e.stdout, "Upload desk at http://%s/sportello/\n", ln.Addr())
+	}
 	return serveUntilDone(ctx, srv, ln)
+}
+
+// newDesk opens the upload desk: the same checker as the pipeline, the
+// clerks' accounts, and the inbox the pipeline reads.
+func newDesk(ctx context.Context, e *env, c *common, accounts string, retention time.Duration, secure bool) (http.Handler, error) {
+	log, err := c.loggerAt(e.stderr, slog.LevelInfo)
+	if err != nil {
+		return nil, err
+	}
+	acc, err := desk.LoadAccounts(accounts)
+	if err != nil {
+		return nil, usageError("accounts: %v", err)
+	}
+	box, err := desk.OpenFolder(ctx, c.inbox, retention)
+	if err != nil {
+		return nil, err
+	}
+	cat, err := c.catalogFS()
+	if err != nil {
+		return nil, err
+	}
+	chk, err := pipeline.NewChecker(ctx, cat, log)
+	if err != nil {
+		return nil, err
+	}
+	return desk.New(desk.Config{Checker: chk, Catalog: chk.Catalog, Accounts: acc, Inbox: box, Log: log, Secure: secure, BasePath: "/sportello/"})
 }
 
 // registerTypes teaches the file server the types harvesters and browsers
