@@ -12,11 +12,16 @@ if ! command -v versitygw >/dev/null && [ ! -x "$gobin/versitygw" ]; then
   go install github.com/versity/versitygw/cmd/versitygw@v1.8.0
 fi
 
-if ! command -v chromium >/dev/null; then
-  echo "setup: installing Debian's chromium (browser tests)"
+# Debian packages: chromium for the browser tests, raptor2-utils (rapper)
+# to check the DCAT-AP_IT files with an independent RDF parser.
+missing=()
+command -v chromium >/dev/null || missing+=(chromium)
+command -v rapper >/dev/null || missing+=(raptor2-utils)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]} from Debian"
   if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 if [ ! -d test/browser/node_modules/playwright-core ] || [ ! -d test/browser/node_modules/axe-core ]; then
