@@ -91,3 +91,43 @@ func TestCheckExitCodesAndJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckHostileCorpus runs every odd, old and broken spreadsheet of the
+// shared corpus through `check`: each ends in a verdict, none in a panic.
+func TestCheckHostileCorpus(t *testing.T) {
+	dir := filepath.Join("..", "..", "..", "shared", "corpus", "hostile")
+	var files []string
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if len(files) == 0 {
+		t.Skip("no hostile corpus at " + dir)
+	}
+	args := append([]string{"check", "--schema", "tabella", "--json"}, files...)
+	code, out, errs := runMain(t, args...)
+	if code != exitUsage {
+		t.Errorf("exit %d; the corpus has unreadable files, so 2 is expected\n%s", code, errs)
+	}
+	var reports []fileReport
+	if err := json.Unmarshal([]byte(out), &reports); err != nil {
+		t.Fatalf("not JSON: %v", err)
+	}
+	if len(reports) != len(files) {
+		t.Fatalf("%d reports for %d files", len(reports), len(files))
+	}
+	unreadableCount := 0
+	for _, r := range reports {
+		for _, i := range r.Issues {
+			if i.Message.It == "" || i.Message.En == "" {
+				t.Errorf("%s: issue without a message: %+v", r.File, i)
+			}
+		}
+		if unreadable(r.Issues) {
+			unreadableCount++
+		}
+	}
+	t.Logf("%d files: %d unreadable, %d read", len(files), unreadableCount, len(files)-unreadableCount)
+}

@@ -147,6 +147,10 @@ var (
 		It: "Il file è danneggiato o incompleto e non si apre: scaricalo o esportalo di nuovo, salvalo come .xlsx o .csv e riprova",
 		En: "The file is damaged or incomplete and cannot be opened: download or export it again, save it as .xlsx or .csv and try again",
 	}
+	msgRenamed = catalog.Text{
+		It: "Il nome del file finisce in .xlsx (o .ods) ma il contenuto è testo, non una cartella di lavoro: se è un CSV, rinominalo in .csv; altrimenti aprilo con Excel o LibreOffice, salvalo di nuovo come .xlsx e riprova",
+		En: "The file name ends in .xlsx (or .ods) but the content is text, not a workbook: if it is a CSV, rename it to .csv; otherwise open it in Excel or LibreOffice, save it again as .xlsx and try again",
+	}
 	msgTooBig = catalog.Text{
 		It: "Il file è troppo grande per essere letto: dividilo in file più piccoli o togli fogli e colonne che non servono, poi riprova",
 		En: "The file is too big to be read: split it into smaller files or remove the sheets and columns that are not needed, then try again",
@@ -230,6 +234,14 @@ func sniff(name string, data []byte) (format, error) {
 	}
 	if !bytes.HasPrefix(data, []byte{0xFF, 0xFE}) && !bytes.HasPrefix(data, []byte{0xFE, 0xFF}) && bytes.IndexByte(head, 0) >= 0 {
 		return 0, unreadable(name, msgNotSheet, fmt.Errorf("binary content (extension %q)", ext))
+	}
+	// A workbook is a zip archive: text under a workbook's name is a file
+	// renamed by hand or cut short, and reading it as CSV would only give
+	// a confusing report. (Text named .xls is common from old programs
+	// and is read as CSV.)
+	switch ext {
+	case ".xlsx", ".xlsm", ".ods":
+		return 0, unreadable(name, msgRenamed, fmt.Errorf("plain text named %q", ext))
 	}
 	return formatText, nil
 }
