@@ -60,8 +60,13 @@ func render(log *slog.Logger) pipeline.RenderFunc {
 // printSummary writes what a person reads at a glance after a build.
 func printSummary(w io.Writer, res *pipeline.Result, out string) {
 	accepted := len(res.Outcomes) - res.Refused()
-	fmt.Fprintf(w, "Portal built in %s/: %d datasets, %d accepted, %d refused; %d rows, %d pages, %.1f s\n",
-		strings.TrimSuffix(out, "/"), len(res.Outcomes), accepted, res.Refused(), res.Rows(), res.Pages, res.Duration.Round(100*time.Millisecond).Seconds())
+	if res.Rendered {
+		fmt.Fprintf(w, "Portal built in %s/: %d datasets, %d accepted, %d refused; %d rows, %d pages, %.1f s\n",
+			strings.TrimSuffix(out, "/"), len(res.Outcomes), accepted, res.Refused(), res.Rows(), res.Pages, res.Duration.Round(100*time.Millisecond).Seconds())
+	} else {
+		fmt.Fprintf(w, "No source changed: the portal in %s/ is left as it was (%d datasets, %d accepted, %d refused; %.1f s)\n",
+			strings.TrimSuffix(out, "/"), len(res.Outcomes), accepted, res.Refused(), res.Duration.Round(100*time.Millisecond).Seconds())
+	}
 	for _, o := range res.Outcomes {
 		if o.Status == catalog.Accepted {
 			continue

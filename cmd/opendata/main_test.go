@@ -131,3 +131,47 @@ func TestCheckHostileCorpus(t *testing.T) {
 	}
 	t.Logf("%d files: %d unreadable, %d read", len(files), unreadableCount, len(files)-unreadableCount)
 }
+
+// TestRunCarriesOn runs the scheduled job's body three times: a first
+// publish, a run with nothing changed (no render, no upload), and a fresh
+// runner with no local state, which takes the state from the target.
+func TestRunCarriesOn(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "bucket")
+	args := func(runner string) []string {
+		return []string{"run", "--out", filepath.Join(dir, runner, "public"), "--state", filepath.Join(dir, runner, "state"), "--to", target}
+	}
+	code, out, errs := runMain(t, args("a")...)
+	if code != exitRejected || !strings.Contains(out, "Portal built") || !strings.Contains(out, "Published") {
+		t.Fatalf("first run: exit %d\n%s%s", code, out, errs)
+	}
+	if _, err := os.Stat(filepath.Join(target, "datasets", "pnrr-cantu", "index.html")); err != nil {
+		t.Fatalf("not published: %v", err)
+	}
+	code, out, _ = runMain(t, args("a")...)
+	if code != exitRejected || !strings.Contains(out, "No source changed") || strings.Contains(out, "Published") {
+		t.Errorf("unchanged run: exit %d\n%s", code, out)
+	}
+	code, out, errs = runMain(t, args("b")...)
+	if code != exitRejected {
+		t.Fatalf("fresh runner: exit %d\n%s%s", code, out, errs)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "b", "state", "comuni", "state.json")); err != nil {
+		t.Errorf("the fresh runner did not take the state from the target: %v", err)
+	}
+	// The versions the fresh runner publishes are the ones already there.
+	var a, b []string
+	for _, runner := range []string{"a", "b"} {
+		entries, _ := os.ReadDir(filepath.Join(dir, runner, "state", "pnrr-cantu", "versions"))
+		for _, e := range entries {
+			if runner == "a" {
+				a = append(a, e.Name())
+			} else {
+				b = append(b, e.Name())
+			}
+		}
+	}
+	if len(a) != 1 || strings.Join(a, ",") != strings.Join(b, ",") {
+		t.Errorf("versions: runner a %v, runner b %v", a, b)
+	}
+}

@@ -158,9 +158,7 @@ func runOnce(ctx context.Context, e *env, log *slog.Logger, c *common, out strin
 		return nil, err
 	}
 	printSummary(e.stdout, res, out)
-	if !res.Rendered {
-		fmt.Fprintln(e.stdout, "Nothing changed: nothing to publish.")
-	} else {
+	if res.Rendered {
 		if isTerminal(e.stderr) {
 			opt.Progress = e.stderr
 		}
