@@ -1,0 +1,103 @@
+package main
+
+import (
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/provincia-como/opendata/datasets"
+	"github.com/provincia-como/opendata/pipeline/config"
+)
+
+// TestDemoPortal builds the embedded demo catalog, as the README's first
+// command does, and checks the portal page by page.
+func TestDemoPortal(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "public")
+	code, stdout, stderr := runMain(t, "build", "--out", out, "--state", filepath.Join(dir, "state"))
+	if code != exitRejected {
+		t.Fatalf("demo build: exit %d (3 expected: one example file is refused on purpose)\n%s%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stdout, "8 datasets, 7 accepted, 1 refused") || !strings.Contains(stdout, "pnrr-olgiate-comasco") {
+		t.Errorf("summary:\n%s", stdout)
+	}
+	cat, err := config.Load(datasets.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := func(p string) string {
+		t.Helper()
+		b, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(p)))
+		if err != nil {
+			t.Errorf("missing %s", p)
+		}
+		return string(b)
+	}
+	for _, d := range cat.Datasets {
+		it, en := read("datasets/"+d.ID+"/index.html"), read("en/datasets/"+d.ID+"/index.html")
+		if !strings.Contains(it, d.Title.It) || !strings.Contains(en, d.Title.In("en")) {
+			t.Errorf("%s: page without its title", d.ID)
+		}
+		read("datasets/" + d.ID + "/report.json")
+		if d.ID == "pnrr-olgiate-comasco" {
+			for _, cell := range []string{"Foglio1!B2", "Foglio1!F3", "Foglio1!H3"} {
+				if !strings.Contains(it, cell) {
+					t.Errorf("the refused file's page does not point at %s", cell)
+				}
+			}
+			continue
+		}
+		for _, ext := range []string{"csv", "json", "xlsx"} {
+			if !strings.Contains(it, d.ID+"."+ext) {
+				t.Errorf("%s: page does not offer the %s download", d.ID, ext)
+			}
+			read("datasets/" + d.ID + "/" + d.ID + "." + ext)
+		}
+		read("datasets/" + d.ID + "/datapackage.json")
+		read("datasets/" + d.ID + "/" + d.ID + ".rdf")
+	}
+	// A page per comune of the registry: 147 in the Province of Como.
+	comuni, _ := filepath.Glob(filepath.Join(out, "comuni", "0*", "index.html"))
+	if len(comuni) != 147 {
+		t.Errorf("%d comune pages, want 147", len(comuni))
+	}
+	if p := read("comuni/013256/index.html"); !strings.Contains(p, "Uggiate con Ronago") {
+		t.Error("the newest comune (Uggiate con Ronago, 013256) has no page")
+	}
+	for _, p := range []string{"index.html", "en/index.html", "datasets/index.html", "progetti/index.html", "qualita/index.html", "catalog.rdf", "catalog.ttl", "catalog.jsonld", "datapackage.json", "sitemap.xml", "robots.txt", "404.html", "feed.xml"} {
+		read(p)
+	}
+
+	// Every link and resource inside the portal resolves.
+	ref := regexp.MustCompile(`(?:href|src)="?(/[^"\s>#?]*)`)
+	broken := map[string]string{}
+	pages := 0
+	filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") {
+			return err
+		}
+		pages++
+		b, _ := os.ReadFile(p)
+		for _, m := range ref.FindAllStringSubmatch(string(b), -1) {
+			target := filepath.Join(out, filepath.FromSlash(path.Clean(m[1])))
+			if strings.HasSuffix(m[1], "/") {
+				target = filepath.Join(target, "index.html")
+			}
+			if _, err := os.Stat(target); err != nil {
+				rel, _ := filepath.Rel(out, p)
+				broken[m[1]] = rel
+			}
+		}
+		return nil
+	})
+	if pages < 400 {
+		t.Errorf("only %d pages", pages)
+	}
+	for link, page := range broken {
+		t.Errorf("%s links %s, which does not exist", page, link)
+	}
+}
