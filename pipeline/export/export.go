@@ -125,25 +125,30 @@ func existingTable(outDir, dir, id, version string) ([]catalog.Download, error) 
 }
 
 func writeFile(outDir, p, format, media, version string, b []byte) (catalog.Download, error) {
-	full := filepath.Join(outDir, filepath.FromSlash(p))
-	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-		return catalog.Download{}, err
-	}
-	// Leave an identical file alone so its modification time tells the
-	// publisher nothing changed.
-	if old, err := os.ReadFile(full); err == nil && bytes.Equal(old, b) {
-		return download(p, format, media, version, b), nil
-	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return catalog.Download{}, err
-	}
-	tmp := full + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
-		return catalog.Download{}, err
-	}
-	if err := os.Rename(tmp, full); err != nil {
+	if err := WriteFile(outDir, p, b); err != nil {
 		return catalog.Download{}, err
 	}
 	return download(p, format, media, version, b), nil
+}
+
+// WriteFile writes b to the slash path p under outDir atomically, and
+// leaves an identical file alone so that its modification time tells the
+// publisher nothing changed.
+func WriteFile(outDir, p string, b []byte) error {
+	full := filepath.Join(outDir, filepath.FromSlash(p))
+	if old, err := os.ReadFile(full); err == nil && bytes.Equal(old, b) {
+		return nil
+	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+		return err
+	}
+	tmp := full + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, full)
 }
 
 func download(p, format, media, version string, b []byte) catalog.Download {

@@ -11,12 +11,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -471,7 +467,7 @@ func Write(ctx context.Context, outDir string, b *catalog.Build) ([]catalog.Down
 		if err != nil {
 			return fmt.Errorf("datapackage %s: %w", p, err)
 		}
-		if err := writeFile(outDir, p, data); err != nil {
+		if err := export.WriteFile(outDir, p, data); err != nil {
 			return fmt.Errorf("datapackage %s: %w", p, err)
 		}
 		sum := sha256.Sum256(data)
@@ -515,23 +511,4 @@ func Marshal(p *Package) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
-}
-
-// writeFile replaces a file atomically, and leaves an identical one alone
-// so that its modification time tells the publisher nothing changed.
-func writeFile(outDir, p string, b []byte) error {
-	full := filepath.Join(outDir, filepath.FromSlash(p))
-	if old, err := os.ReadFile(full); err == nil && bytes.Equal(old, b) {
-		return nil
-	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-		return err
-	}
-	tmp := full + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, full)
 }

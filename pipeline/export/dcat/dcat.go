@@ -18,16 +18,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/provincia-como/opendata/pipeline/catalog"
 	"github.com/provincia-como/opendata/pipeline/config"
+	"github.com/provincia-como/opendata/pipeline/export"
 	"github.com/provincia-como/opendata/pipeline/export/dcat/rdf"
 )
 
@@ -409,7 +407,7 @@ func Write(ctx context.Context, outDir string, b *catalog.Build) ([]string, erro
 		if err := write(&buf); err != nil {
 			return fmt.Errorf("dcat %s: %w", p, err)
 		}
-		if err := writeFile(outDir, p, buf.Bytes()); err != nil {
+		if err := export.WriteFile(outDir, p, buf.Bytes()); err != nil {
 			return fmt.Errorf("dcat %s: %w", p, err)
 		}
 		written = append(written, p)
@@ -441,23 +439,4 @@ func Write(ctx context.Context, outDir string, b *catalog.Build) ([]string, erro
 		}
 	}
 	return written, nil
-}
-
-// writeFile replaces a file atomically, and leaves an identical one alone
-// so that its modification time tells the publisher nothing changed.
-func writeFile(outDir, p string, b []byte) error {
-	full := filepath.Join(outDir, filepath.FromSlash(p))
-	if old, err := os.ReadFile(full); err == nil && bytes.Equal(old, b) {
-		return nil
-	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-		return err
-	}
-	tmp := full + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, full)
 }
