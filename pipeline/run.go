@@ -214,6 +214,9 @@ func Run(ctx context.Context, cfg Config, deps Deps) (*Result, error) {
 	if err := r.each(ctx, others, workers, report); err != nil {
 		return nil, err
 	}
+	if err := st.Flush(); err != nil {
+		return nil, err
+	}
 
 	res := &Result{}
 	for _, d := range cat.Datasets {
@@ -223,20 +226,29 @@ func Run(ctx context.Context, cfg Config, deps Deps) (*Result, error) {
 	}
 	if cfg.Incremental && !res.Changed() && built(cfg.OutDir) {
 		log.Info("nothing changed, portal left as it was")
-		if res.Build, err = r.snapshot(cat, schemas, now); err != nil {
+		if res.Build, err = r.snapshot(cat, schemas, now, false); err != nil {
 			return nil, err
 		}
 		r.fillOutcomes(res)
 		res.Duration = time.Since(start)
 		return res, nil
 	}
-	build, err := r.snapshot(cat, schemas, now)
+	build, err := r.snapshot(cat, schemas, now, true)
 	if err != nil {
 		return nil, err
 	}
 	res.Build = build
+	changed := make(map[string]bool, len(outcomes))
+	for id, o := range outcomes {
+		changed[id] = o.Changed
+	}
 	for i := range build.Datasets {
 		st := &build.Datasets[i]
+		// An incremental run rewrites the downloads of the datasets that
+		// changed; the others keep the files of their last export.
+		if cfg.Incremental && !changed[st.Dataset.ID] && exported(cfg.OutDir, st.Downloads) {
+			continue
+		}
 		if err := r.export(ctx, st, cfg.OutDir); err != nil {
 			return nil, err
 		}
@@ -280,6 +292,20 @@ func (r *runner) standards(ctx context.Context, build *catalog.Build, outDir str
 	return nil
 }
 
+// exported reports whether the downloads of a dataset's last export are
+// all in outDir.
+func exported(outDir string, downloads []catalog.Download) bool {
+	if len(downloads) == 0 {
+		return false
+	}
+	for _, d := range downloads {
+		if _, err := os.Stat(filepath.Join(outDir, filepath.FromSlash(d.Path))); err != nil {
+			return false
+		}
+	}
+	return true
+}
+
 // built reports whether outDir already holds a portal.
 func built(outDir string) bool {
 	_, err := os.Stat(filepath.Join(outDir, "index.html"))
@@ -310,14 +336,15 @@ func (r *runner) fillOutcomes(res *Result) {
 	}
 }
 
-// snapshot gathers the state of every dataset from the store.
-func (r *runner) snapshot(cat *catalog.Catalog, schemas map[string]*validate.Schema, now func() time.Time) (*catalog.Build, error) {
+// snapshot gathers the state of every dataset from the store; the tables
+// are read only with withTables, else left to each state's LoadTable.
+func (r *runner) snapshot(cat *catalog.Catalog, schemas map[string]*validate.Schema, now func() time.Time, withTables bool) (*catalog.Build, error) {
 	build := &catalog.Build{Portal: cat.Portal, Generated: now().UTC(), Schemas: map[string]*catalog.Schema{}}
 	for name, s := range schemas {
 		build.Schemas[name] = s.Info()
 	}
 	for _, d := range cat.Datasets {
-		st, err := r.state(d)
+		st, err := r.state(d, withTables)
 		if err != nil {
 			return nil, err
 		}
@@ -475,17 +502,21 @@ func firstReason(issues []catalog.Issue) catalog.Text {
 }
 
 // state gathers what the portal shows of a dataset.
-func (r *runner) state(d catalog.Dataset) (*catalog.DatasetState, error) {
+func (r *runner) state(d catalog.Dataset, withTable bool) (*catalog.DatasetState, error) {
 	rec, err := r.store.Load(d.ID)
 	if err != nil {
 		return nil, err
 	}
-	st := &catalog.DatasetState{Dataset: d, Status: rec.Status(), History: rec.History, Latest: rec.Latest, LastGoodFetch: rec.LastGoodFetch}
+	st := &catalog.DatasetState{Dataset: d, Status: rec.Status(), History: rec.History, Latest: rec.Latest, LastGoodFetch: rec.LastGoodFetch, Downloads: rec.Downloads}
 	if rec.Current != "" {
 		v, _ := rec.Version(rec.Current)
 		st.Current = &v
-		if st.Table, err = r.store.Table(d.ID, rec.Current); err != nil {
-			return nil, err
+		id, version := d.ID, rec.Current
+		st.LoadTable = func() (*catalog.Table, error) { return r.store.Table(id, version) }
+		if withTable {
+			if st.Table, err = st.LoadTable(); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return st, nil
@@ -500,6 +531,8 @@ func (r *runner) export(ctx context.Context, st *catalog.DatasetState, outDir st
 	id := st.Dataset.ID
 	load := func(version string) (*catalog.Table, error) { return r.store.Table(id, version) }
 	var err error
-	st.Downloads, err = export.Dataset(ctx, outDir, st, info, load)
-	return err
+	if st.Downloads, err = export.Dataset(ctx, outDir, st, info, load); err != nil {
+		return err
+	}
+	return r.store.SetDownloads(id, st.Downloads)
 }

@@ -24,8 +24,13 @@ type DatasetState struct {
 	Latest *Attempt
 	// LastGoodFetch is when the source last gave a file that was accepted.
 	LastGoodFetch time.Time
-	// Table is the content of the current version; nil when there is none.
+	// Table is the content of the current version; nil when there is none
+	// or when it is left to LoadTable.
 	Table *Table
+	// LoadTable reads the content of the current version on demand, so
+	// that a portal of thousands of datasets never holds them all in
+	// memory; nil when there is no current version.
+	LoadTable func() (*Table, error) `json:"-"`
 	// Downloads of the current version, then of each older version.
 	Downloads []Download
 }
@@ -43,4 +48,13 @@ type Download struct {
 	Version string `json:"version,omitempty"`
 	// Checksum is the SHA-256 of the file.
 	Checksum string `json:"checksum,omitempty"`
+}
+
+// Content returns the table of the current version, reading it with
+// LoadTable when it is not in memory; nil when there is no current version.
+func (d *DatasetState) Content() (*Table, error) {
+	if d.Table != nil || d.LoadTable == nil {
+		return d.Table, nil
+	}
+	return d.LoadTable()
 }

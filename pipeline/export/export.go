@@ -40,8 +40,15 @@ func Dataset(ctx context.Context, outDir string, st *catalog.DatasetState, s *ca
 	id := st.Dataset.ID
 	dir := path.Join("datasets", id)
 	var downloads []catalog.Download
-	if st.Current != nil && st.Table != nil {
-		d, err := writeTable(ctx, outDir, dir, id, "", st.Table, s)
+	table := st.Table
+	if table == nil && st.LoadTable != nil {
+		var err error
+		if table, err = st.LoadTable(); err != nil {
+			return nil, fmt.Errorf("export %s: %w", id, err)
+		}
+	}
+	if st.Current != nil && table != nil {
+		d, err := writeTable(ctx, outDir, dir, id, "", table, s)
 		if err != nil {
 			return nil, fmt.Errorf("export %s: %w", id, err)
 		}

@@ -16,6 +16,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/provincia-como/opendata/pipeline/catalog"
@@ -35,6 +36,9 @@ type Record struct {
 	// Source is what the last fetch told about the source (ETag, checksum),
 	// for conditional requests and for skipping unchanged files.
 	Source catalog.Provenance `json:"source,omitzero"`
+	// Downloads are the files the last export wrote, reused while the
+	// dataset does not change.
+	Downloads []catalog.Download `json:"downloads,omitempty"`
 }
 
 // Status derives the dataset's status from the record.
@@ -64,7 +68,17 @@ func (r *Record) Version(id string) (catalog.Version, bool) {
 //	<dir>/<dataset>/versions/<version>.json
 type Store struct {
 	dir string
+
+	// seen holds, for datasets whose source was found unchanged, when it
+	// was last confirmed. It is saved in one file by Flush, so that a run
+	// where nothing changed writes one file, not one per dataset.
+	mu      sync.Mutex
+	seen    map[string]time.Time
+	seenErr error
+	loaded  bool
 }
+
+const seenFile = "confirmed.json"
 
 // Open opens (and creates) a store in dir.
 func Open(dir string) (*Store, error) {
@@ -91,7 +105,43 @@ func (s *Store) Load(id string) (*Record, error) {
 		return nil, fmt.Errorf("store %s: damaged state file %s: %w", id, s.statePath(id), err)
 	}
 	r.ID = id
+	if t, err := s.confirmed(id); err != nil {
+		return nil, err
+	} else if t.After(r.LastGoodFetch) && r.Status() == catalog.Accepted {
+		r.LastGoodFetch = t
+	}
 	return &r, nil
+}
+
+// confirmed returns when the dataset's unchanged source was last confirmed.
+func (s *Store) confirmed(id string) (time.Time, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.loaded {
+		s.loaded = true
+		s.seen = map[string]time.Time{}
+		b, err := os.ReadFile(filepath.Join(s.dir, seenFile))
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			s.seenErr = err
+		} else if err == nil {
+			if err := json.Unmarshal(b, &s.seen); err != nil {
+				// Only dates of confirmation: losing them loses nothing
+				// that the next run does not give back.
+				s.seen = map[string]time.Time{}
+			}
+		}
+	}
+	return s.seen[id], s.seenErr
+}
+
+// Flush saves the confirmation dates of unchanged sources.
+func (s *Store) Flush() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.loaded {
+		return nil
+	}
+	return s.writeJSON(filepath.Join(s.dir, seenFile), s.seen)
 }
 
 // Accept records a valid table read from a file. When its content equals a
@@ -153,15 +203,27 @@ func (s *Store) Unchanged(ctx context.Context, id string, prov catalog.Provenanc
 	if err != nil {
 		return err
 	}
+	changed := false
 	if r.Latest != nil && r.Latest.Status == catalog.Stale {
 		// The source answers again; what it answers was judged before.
 		r.Latest = r.previousJudgement()
+		changed = true
 	}
-	if prov.ETag != "" || prov.LastModified != "" {
+	if (prov.ETag != "" && prov.ETag != r.Source.ETag) || (prov.LastModified != "" && prov.LastModified != r.Source.LastModified) {
 		r.Source.ETag, r.Source.LastModified = prov.ETag, prov.LastModified
+		changed = true
 	}
 	if r.Status() == catalog.Accepted {
-		r.LastGoodFetch = prov.Fetched.UTC()
+		if changed {
+			r.LastGoodFetch = prov.Fetched.UTC()
+		} else {
+			s.mu.Lock()
+			s.seen[id] = prov.Fetched.UTC()
+			s.mu.Unlock()
+		}
+	}
+	if !changed {
+		return nil
 	}
 	return s.save(r)
 }
@@ -188,6 +250,16 @@ func (s *Store) attempt(ctx context.Context, id string, prov catalog.Provenance,
 	if prov.Checksum != "" {
 		r.Source = prov
 	}
+	return s.save(r)
+}
+
+// SetDownloads records the files exported for a dataset.
+func (s *Store) SetDownloads(id string, d []catalog.Download) error {
+	r, err := s.Load(id)
+	if err != nil {
+		return err
+	}
+	r.Downloads = d
 	return s.save(r)
 }
 

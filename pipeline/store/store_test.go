@@ -143,3 +143,35 @@ func TestCancelledContextWritesNothing(t *testing.T) {
 		t.Fatalf("something was written: %v", err)
 	}
 }
+
+func TestUnchangedSourceWritesOneFileForAll(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, _ := Open(dir)
+	for _, id := range []string{"a", "b"} {
+		if _, _, err := s.Accept(ctx, id, table(id+".csv", []any{"A", 1.0}), prov("sum-"+id, 1), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before, _ := os.Stat(filepath.Join(dir, "a", "state.json"))
+	for _, id := range []string{"a", "b"} {
+		if err := s.Unchanged(ctx, id, prov("sum-"+id, 9)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	after, _ := os.Stat(filepath.Join(dir, "a", "state.json"))
+	if !after.ModTime().Equal(before.ModTime()) {
+		t.Error("an unchanged source rewrote its dataset's state file")
+	}
+	if err := s.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	again, _ := Open(dir)
+	r, err := again.Load("b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.LastGoodFetch.Equal(prov("", 9).Fetched) {
+		t.Errorf("last good fetch %s, want the confirmation of day 9", r.LastGoodFetch)
+	}
+}

@@ -241,15 +241,19 @@ type builder struct {
 	b        *catalog.Build
 	base     string
 	registry *catalog.DatasetState
+	// registryTable is the registry's content, read once.
+	registryTable *catalog.Table
 }
 
 func newBuilder(b *catalog.Build) *builder {
 	x := &builder{b: b, base: base(b.Portal.BaseURL)}
 	for i := range b.Datasets {
 		st := &b.Datasets[i]
-		if st.Dataset.Schema == RegistrySchema && st.Current != nil && st.Table != nil && csvOf(st) != nil {
-			x.registry = st
-			break
+		if st.Dataset.Schema == RegistrySchema && st.Current != nil && csvOf(st) != nil {
+			if t, err := st.Content(); err == nil && t != nil {
+				x.registry, x.registryTable = st, t
+				break
+			}
 		}
 	}
 	return x
@@ -265,9 +269,17 @@ func csvOf(st *catalog.DatasetState) *catalog.Download {
 	return nil
 }
 
-func (x *builder) schema(st *catalog.DatasetState) *Schema {
+func (x *builder) schema(st *catalog.DatasetState) (*Schema, error) {
 	s := x.b.Schemas[st.Dataset.Schema]
-	return TableSchema(s, export.Fields(st.Table, s))
+	if s != nil && !s.Open {
+		return TableSchema(s, export.Fields(nil, s)), nil
+	}
+	// An open schema's columns are the file's own.
+	t, err := st.Content()
+	if err != nil {
+		return nil, err
+	}
+	return TableSchema(s, export.Fields(t, s)), nil
 }
 
 // foreignKeys links the comune fields to the registry resource, when the
@@ -342,7 +354,7 @@ func Dataset(b *catalog.Build, st *catalog.DatasetState) (*Package, error) {
 }
 
 func (x *builder) dataset(st *catalog.DatasetState) (*Package, error) {
-	if st.Current == nil || st.Table == nil || csvOf(st) == nil {
+	if st.Current == nil || csvOf(st) == nil {
 		return nil, nil
 	}
 	d := st.Dataset
@@ -360,7 +372,10 @@ func (x *builder) dataset(st *catalog.DatasetState) (*Package, error) {
 	if d.Provenance != "" {
 		p.Sources = []Source{{Title: d.Provenance}}
 	}
-	ts := x.schema(st)
+	ts, err := x.schema(st)
+	if err != nil {
+		return nil, err
+	}
 	x.foreignKeys(st, ts)
 	// The files sit beside the descriptor; the registry is elsewhere on
 	// the portal, so it is named by its full address.
@@ -379,7 +394,11 @@ func (x *builder) dataset(st *catalog.DatasetState) (*Package, error) {
 	if len(ts.ForeignKeys) > 0 {
 		reg := x.registry
 		abs := func(p string) string { return x.base + p }
-		p.Resources = append(p.Resources, x.resource(reg, *csvOf(reg), reg.Dataset.ID, x.schema(reg), abs))
+		rs, err := x.schema(reg)
+		if err != nil {
+			return nil, err
+		}
+		p.Resources = append(p.Resources, x.resource(reg, *csvOf(reg), reg.Dataset.ID, rs, abs))
 	}
 	return p, nil
 }
@@ -390,7 +409,7 @@ func (x *builder) contributors(d catalog.Dataset) []Contributor {
 	if d.Publisher != "" && d.Publisher != pub.ISTAT {
 		name := "Comune " + d.Publisher
 		if x.registry != nil {
-			if n := registryName(x.registry.Table, d.Publisher); n != "" {
+			if n := registryName(x.registryTable, d.Publisher); n != "" {
 				name = "Comune di " + n
 			}
 		}
@@ -433,10 +452,13 @@ func Portal(b *catalog.Build) (*Package, error) {
 	for i := range b.Datasets {
 		st := &b.Datasets[i]
 		dl := csvOf(st)
-		if st.Current == nil || st.Table == nil || dl == nil {
+		if st.Current == nil || dl == nil {
 			continue
 		}
-		ts := x.schema(st)
+		ts, err := x.schema(st)
+		if err != nil {
+			return nil, err
+		}
 		x.foreignKeys(st, ts)
 		r := x.resource(st, *dl, st.Dataset.ID, ts, func(p string) string { return p })
 		if l, err := x.license(st.Dataset.License); err != nil {

@@ -186,10 +186,13 @@ func Graph(b *catalog.Build) (rdf.Graph, error) {
 func places(b *catalog.Build) map[string]place {
 	out := map[string]place{}
 	for _, st := range b.Datasets {
-		if st.Dataset.Schema != RegistrySchema || st.Table == nil {
+		if st.Dataset.Schema != RegistrySchema {
 			continue
 		}
-		t := st.Table
+		t, err := st.Content()
+		if err != nil || t == nil {
+			continue
+		}
 		code, name, cad := t.ColumnOf("codice_istat"), t.ColumnOf("denominazione"), t.ColumnOf("codice_catastale")
 		if code < 0 {
 			continue
