@@ -17,8 +17,8 @@ func TestInboxLatest(t *testing.T) {
 	files := map[string]string{
 		"pnrr-cantu/20261120T090000Z-aaaaaaaaaaaa-progetti.xlsx":     "old",
 		"pnrr-cantu/20261126T100000Z-bbbbbbbbbbbb-progetti-2026.csv": "new",
-		"pnrr-cantu/.tmp-123":                                        "being written",
-		"quarantine/pnrr-cantu/x/file":                               "refused",
+		"pnrr-cantu/.tmp-123":          "being written",
+		"quarantine/pnrr-cantu/x/file": "refused",
 	}
 	for name, body := range files {
 		p := filepath.Join(dir, name)
