@@ -45,7 +45,8 @@ func expand(t testing.TB, name string) string {
 	return dir
 }
 
-// readTree returns every file under dir by key.
+// readTree returns every file under dir by key, but the publisher's own
+// reserved folder (its hash cache), which is never published.
 func readTree(t *testing.T, dir string) map[string][]byte {
 	t.Helper()
 	files := map[string][]byte{}
@@ -54,6 +55,9 @@ func readTree(t *testing.T, dir string) map[string][]byte {
 			return err
 		}
 		rel, _ := filepath.Rel(dir, p)
+		if reserved(filepath.ToSlash(rel)) {
+			return nil
+		}
 		b, err := os.ReadFile(p)
 		files[filepath.ToSlash(rel)] = b
 		return err

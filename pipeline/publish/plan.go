@@ -6,6 +6,7 @@ import (
 	"crypto/md5"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
@@ -86,6 +87,7 @@ func (a Action) String() string {
 type localFile struct {
 	key   string
 	path  string
+	mtime int64
 	size  int64
 	sha   string
 	md5   []byte
@@ -94,8 +96,12 @@ type localFile struct {
 }
 
 // scan hashes every file under dir, parallel readers bounded by workers.
+// A file whose size and modification time match the hash cache kept in
+// dir/.opendata/ from the last scan is not read again: the cost of a
+// publish grows with what changed, not with the size of the portal.
 func scan(ctx context.Context, dir string, workers int) (map[string]*localFile, error) {
-	var files []*localFile
+	cache := readHashCache(dir)
+	var files, todo []*localFile
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -111,14 +117,27 @@ func scan(ctx context.Context, dir string, workers int) (map[string]*localFile, 
 		if reserved(key) || strings.HasPrefix(d.Name(), tmpPrefix) {
 			return nil
 		}
-		files = append(files, &localFile{key: key, path: p})
+		f := &localFile{key: key, path: p}
+		files = append(files, f)
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		f.mtime = info.ModTime().UnixNano()
+		if c, ok := cache[key]; ok && c.Size == info.Size() && c.MTime == f.mtime {
+			f.size, f.sha, f.typ = c.Size, c.SHA256, c.Type
+			f.md5, _ = hex.DecodeString(c.MD5)
+			f.cache = CacheControl(key)
+			return nil
+		}
+		todo = append(todo, f)
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("publish: read %s: %w", dir, err)
 	}
 	jobs := make(chan *localFile)
-	errs := make(chan error, len(files))
+	errs := make(chan error, len(todo))
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
@@ -129,7 +148,7 @@ func scan(ctx context.Context, dir string, workers int) (map[string]*localFile, 
 			}
 		})
 	}
-	for _, f := range files {
+	for _, f := range todo {
 		if ctx.Err() != nil {
 			break
 		}
@@ -148,7 +167,55 @@ func scan(ctx context.Context, dir string, workers int) (map[string]*localFile, 
 	for _, f := range files {
 		out[f.key] = f
 	}
+	if len(todo) > 0 || len(cache) != len(files) {
+		writeHashCache(dir, out)
+	}
 	return out, nil
+}
+
+// hashCacheFile keeps the hashes of the last scan of a folder. It is
+// inside the reserved folder, so it is never published.
+const hashCacheFile = reservedDir + "hashes.json"
+
+type hashEntry struct {
+	Size   int64  `json:"size"`
+	MTime  int64  `json:"mtime"`
+	SHA256 string `json:"sha256"`
+	MD5    string `json:"md5"`
+	Type   string `json:"type"`
+}
+
+func readHashCache(dir string) map[string]hashEntry {
+	b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(hashCacheFile)))
+	if err != nil {
+		return nil
+	}
+	var c map[string]hashEntry
+	if json.Unmarshal(b, &c) != nil {
+		return nil // a damaged cache only costs a full scan
+	}
+	return c
+}
+
+// writeHashCache saves the scan; a folder that cannot be written to just
+// gets scanned in full next time.
+func writeHashCache(dir string, files map[string]*localFile) {
+	c := make(map[string]hashEntry, len(files))
+	for k, f := range files {
+		c[k] = hashEntry{Size: f.size, MTime: f.mtime, SHA256: f.sha, MD5: hex.EncodeToString(f.md5), Type: f.typ}
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		return
+	}
+	p := filepath.Join(dir, filepath.FromSlash(hashCacheFile))
+	if os.MkdirAll(filepath.Dir(p), 0o755) != nil {
+		return
+	}
+	tmp := p + ".tmp"
+	if os.WriteFile(tmp, b, 0o644) == nil {
+		os.Rename(tmp, p)
+	}
 }
 
 func (f *localFile) hash() error {

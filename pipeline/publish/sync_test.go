@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestProgress(t *testing.T) {
@@ -90,5 +91,39 @@ func BenchmarkSyncUnchanged(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestScanReusesHashes: a second scan does not read a file whose size and
+// modification time are unchanged, and hashes again one that was rewritten.
+func TestScanReusesHashes(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.html"), filepath.Join(dir, "b.csv")
+	os.WriteFile(a, []byte("<p>uno</p>"), 0o644)
+	os.WriteFile(b, []byte("x,y\n1,2\n"), 0o644)
+	first, err := scan(ctx, dir, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// b changes behind the cache's back (same size, same time): a scan
+	// that reads it would see it, one that trusts the cache does not.
+	info, _ := os.Stat(b)
+	os.WriteFile(b, []byte("x,y\n3,4\n"), 0o644)
+	os.Chtimes(b, info.ModTime(), info.ModTime())
+	// a is rewritten as any build rewrites a page: a new time.
+	os.WriteFile(a, []byte("<p>due</p>"), 0o644)
+	later := info.ModTime().Add(time.Minute)
+	os.Chtimes(a, later, later)
+
+	second, err := scan(ctx, dir, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second["b.csv"].sha != first["b.csv"].sha || second["b.csv"].typ != first["b.csv"].typ {
+		t.Error("the scan read a file the cache vouches for")
+	}
+	if second["a.html"].sha == first["a.html"].sha {
+		t.Error("a rewritten file was not hashed again")
 	}
 }
