@@ -56,7 +56,7 @@ func fixture() *catalog.Build {
 			Description: catalog.Text{It: "I dati pubblicati dai comuni della provincia.", En: "Data published by the municipalities of the province."},
 			Publisher: catalog.Publisher{
 				Name: catalog.Text{It: "Provincia di Como", En: "Province of Como"}, IPA: "p_co", ISTAT: "013",
-				Email: "opendata@provincia.como.it",
+				Email: "opendata@provincia.como.it", Homepage: "https://www.provincia.como.it/",
 			},
 			BaseURL:   "https://dati.provincia.como.it/",
 			Languages: []string{"it", "en"},

@@ -2,8 +2,10 @@ package site
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/provincia-como/opendata/pipeline/catalog"
+	"github.com/provincia-como/opendata/pipeline/config"
 )
 
 // Labels for the codes the catalog uses, in both languages. Unknown codes
@@ -117,4 +119,27 @@ func label[K comparable](m map[K]catalog.Text, code K, lang string) string {
 		return t.In(lang)
 	}
 	return fmt.Sprint(code)
+}
+
+// licenseDeeds are the pages that explain each licence to a person; the
+// vocabulary's URI (config.License) is for machines.
+var licenseDeeds = map[string]string{
+	"CC-BY-4.0":    "https://creativecommons.org/licenses/by/4.0/deed.",
+	"CC-BY-SA-4.0": "https://creativecommons.org/licenses/by-sa/4.0/deed.",
+	"CC0-1.0":      "https://creativecommons.org/publicdomain/zero/1.0/deed.",
+	"CC-BY-3.0-IT": "https://creativecommons.org/licenses/by/3.0/it/deed.",
+	"ODbL-1.0":     "https://opendatacommons.org/licenses/odbl/1-0/",
+	"IODL-2.0":     "https://www.dati.gov.it/iodl/2.0/",
+}
+
+// licenseURL is the page a reader follows to learn what a licence allows.
+func licenseURL(id, lang string) string {
+	if u, ok := licenseDeeds[id]; ok {
+		if strings.HasSuffix(u, "deed.") {
+			u += lang
+		}
+		return u
+	}
+	uri, _, _ := config.License(id)
+	return uri
 }

@@ -19,6 +19,9 @@ type model struct {
 	projects []project
 	// registry is the id of the dataset the comuni come from.
 	registry string
+	// byComune and byPublisher index projects and datasets by ISTAT code.
+	byComune    map[string][]*project
+	byPublisher map[string][]*catalog.DatasetState
 }
 
 type comune struct {
@@ -144,6 +147,17 @@ func newModel(b *catalog.Build) *model {
 			m.projects = append(m.projects, p)
 		}
 	}
+	m.byComune = map[string][]*project{}
+	for i := range m.projects {
+		for _, c := range m.projects[i].Comuni {
+			m.byComune[c] = append(m.byComune[c], &m.projects[i])
+		}
+	}
+	m.byPublisher = map[string][]*catalog.DatasetState{}
+	for i := range b.Datasets {
+		d := &b.Datasets[i]
+		m.byPublisher[d.Dataset.Publisher] = append(m.byPublisher[d.Dataset.Publisher], d)
+	}
 	return m
 }
 
@@ -222,12 +236,7 @@ func (m *model) comuneName(code string) string {
 }
 
 // projectsOf lists the projects concerning a comune.
-func (m *model) projectsOf(code string) []*project {
-	var out []*project
-	for i := range m.projects {
-		if slices.Contains(m.projects[i].Comuni, code) {
-			out = append(out, &m.projects[i])
-		}
-	}
-	return out
-}
+func (m *model) projectsOf(code string) []*project { return m.byComune[code] }
+
+// datasetsOf lists the datasets a comune publishes, in catalog order.
+func (m *model) datasetsOf(code string) []*catalog.DatasetState { return m.byPublisher[code] }

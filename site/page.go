@@ -4,9 +4,8 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
-	"os"
+	"maps"
 	"path"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -20,10 +19,7 @@ const (
 	maxIssues    = 100
 	qualityIssue = 5
 	homeUpdates  = 8
-	// listedProjects caps the project list of the overview; every project
-	// stays listed on the page of its comune.
-	listedProjects = 150
-	feedEntries    = 30
+	feedEntries  = 30
 )
 
 // frontMatter is what a generated content file holds: the page's title and
@@ -34,26 +30,15 @@ type frontMatter struct {
 	Description string         `json:"description,omitempty"`
 	Date        string         `json:"date,omitempty"`
 	Lastmod     string         `json:"lastmod,omitempty"`
+	Layout      string         `json:"layout,omitempty"`
+	Build       map[string]any `json:"build,omitempty"`
 	Outputs     []string       `json:"outputs,omitempty"`
 	Params      map[string]any `json:"params"`
 }
 
 type writer struct {
-	m       *model
-	content string
-	loc     *time.Location
-}
-
-func (w *writer) write(rel, lang string, fm frontMatter) error {
-	file := filepath.Join(w.content, filepath.FromSlash(rel)+"."+lang+".md")
-	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-		return err
-	}
-	data, err := json.MarshalIndent(fm, "", " ")
-	if err != nil {
-		return fmt.Errorf("page %s: %w", rel, err)
-	}
-	return os.WriteFile(file, append(data, '\n'), 0o644)
+	m   *model
+	loc *time.Location
 }
 
 func stamp(t time.Time) string {
@@ -63,50 +48,221 @@ func stamp(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
-// writeAll writes every page in every language.
-func (w *writer) writeAll(langs []string) (int, error) {
-	n := 0
+// page is one content file: a page in one language. Its front matter is
+// kept encoded, which takes a fraction of the memory of the maps it comes
+// from: a Region's portal has some 90,000 pages.
+type page struct {
+	rel, lang string
+	data      []byte
+	// What the sitemap and the frame pages need from the front matter.
+	title, modified string
+	outputs         []string
+}
+
+func newPage(rel, lang string, fm frontMatter) (page, error) {
+	data, err := json.Marshal(fm)
+	if err != nil {
+		return page{}, fmt.Errorf("page %s: %w", rel, err)
+	}
+	return page{rel: rel, lang: lang, data: data, title: fm.Title, modified: cmp.Or(fm.Lastmod, fm.Date), outputs: fm.Outputs}, nil
+}
+
+// group is a page in every language: what is rendered together, since each
+// language version links to the others.
+type group struct {
+	key   string
+	pages []page
+}
+
+// Page sizes of the paginated lists.
+const (
+	catalogPage = 50
+	comuniPage  = 100
+	listPage    = 50
+)
+
+// groups lays out every page of the portal. Lists are paginated here, each
+// page carrying its own items, so every page can be rendered on its own:
+// that is what lets Render redo only the pages whose content changed.
+func (w *writer) groups(langs []string) ([]group, error) {
+	var out []group
+	var first error
+	at := map[string]int{}
+	add := func(key, rel, lang string, fm frontMatter) {
+		p, err := newPage(rel, lang, fm)
+		if err != nil {
+			first = cmp.Or(first, err)
+			return
+		}
+		i, ok := at[key]
+		if !ok {
+			i = len(out)
+			at[key] = i
+			out = append(out, group{key: key})
+		}
+		out[i].pages = append(out[i].pages, p)
+	}
+	byTitle := w.datasetsByTitle()
+	var attention []*catalog.DatasetState
+	for _, d := range byTitle {
+		if d.Status != catalog.Accepted {
+			attention = append(attention, d)
+		}
+	}
+	projects := w.projectsByAmount()
 	for _, lang := range langs {
 		f := formatter{lang: lang, loc: w.loc}
-		pages := []struct {
-			rel string
-			fm  frontMatter
-		}{
-			{"_index", w.home(f)},
-			{"datasets/_index", w.catalog(f)},
-			{"progetti/_index", w.projectsIndex(f)},
-			{"comuni/_index", w.comuniIndex(f)},
-			{"qualita/_index", w.quality(f)},
+		add("home", "_index", lang, w.home(f))
+		w.paginate(add, f, "datasets", len(byTitle), catalogPage, w.catalog(f), func(i int) map[string]any { return w.catalogItem(f, byTitle[i]) })
+		w.paginate(add, f, "comuni", len(w.m.comuni), comuniPage, w.comuniIndex(f), func(i int) map[string]any { return w.comuneItem(f, &w.m.comuni[i]) })
+		w.paginate(add, f, "progetti", len(projects), listPage, w.projectsIndex(f), func(i int) map[string]any { return w.projectItem(f, projects[i]) })
+		w.paginate(add, f, "qualita", len(attention), listPage, w.quality(f), func(i int) map[string]any { return w.qualityItem(f, attention[i]) })
+		add("temi", "temi/_index", lang, w.themesIndex(f))
+		for _, th := range w.themes(f) {
+			var in []*catalog.DatasetState
+			for _, d := range byTitle {
+				if d.Dataset.Theme == th["code"] {
+					in = append(in, d)
+				}
+			}
+			fm := frontMatter{Title: th["name"], Params: map[string]any{"code": th["code"], "count": th["count"]}}
+			w.paginate(add, f, strings.TrimSuffix(th["url"], "/"), len(in), listPage, fm, func(i int) map[string]any { return w.catalogItem(f, in[i]) })
 		}
-		for i := range w.m.b.Datasets {
-			d := &w.m.b.Datasets[i]
-			pages = append(pages, struct {
-				rel string
-				fm  frontMatter
-			}{"datasets/" + d.Dataset.ID, w.dataset(f, d)})
+		for _, d := range byTitle {
+			add("datasets/"+d.Dataset.ID, "datasets/"+d.Dataset.ID, lang, w.dataset(f, d))
 		}
-		for i := range w.m.projects {
-			p := &w.m.projects[i]
-			pages = append(pages, struct {
-				rel string
-				fm  frontMatter
-			}{"progetti/" + p.Slug, w.project(f, p)})
+		for _, p := range projects {
+			add("progetti/"+p.Slug, "progetti/"+p.Slug, lang, w.project(f, p))
 		}
 		for i := range w.m.comuni {
 			c := &w.m.comuni[i]
-			pages = append(pages, struct {
-				rel string
-				fm  frontMatter
-			}{"comuni/" + c.Code, w.comune(f, c)})
-		}
-		for _, p := range pages {
-			if err := w.write(p.rel, lang, p.fm); err != nil {
-				return n, err
-			}
-			n++
+			add("comuni/"+c.Code, "comuni/"+c.Code, lang, w.comune(f, c))
 		}
 	}
-	return n, nil
+	return out, first
+}
+
+// paginate adds the pages of a list of n items: the first is the section's
+// own page (dir/), the others dir/page/2/ and on, each with its items and
+// the links between pages. head is the first page's front matter.
+func (w *writer) paginate(add func(key, rel, lang string, fm frontMatter), f formatter, dir string, n, size int, head frontMatter, item func(int) map[string]any) {
+	total := max(1, (n+size-1)/size)
+	for p := 1; p <= total; p++ {
+		var items []map[string]any
+		for i := (p - 1) * size; i < min(n, p*size); i++ {
+			items = append(items, item(i))
+		}
+		fm := head
+		fm.Params = maps.Clone(head.Params)
+		fm.Params["items"] = items
+		fm.Params["page"] = p
+		fm.Params["first"] = p == 1
+		fm.Params["pager"] = pager(dir+"/", p, total)
+		rel := dir + "/_index"
+		if p > 1 {
+			rel = fmt.Sprintf("%s/page/%d", dir, p)
+			fm.Title = fmt.Sprintf(map[string]string{"it": "%s (pagina %d)", "en": "%s (page %d)"}[f.lang], head.Title, p)
+			fm.Outputs = nil
+			fm.Layout = "paged"
+		}
+		add(fmt.Sprintf("%s/page/%d", dir, p), rel, f.lang, fm)
+	}
+}
+
+// pager links the pages of a list: the first, the last and two either side
+// of the current one, with gaps between.
+func pager(base string, cur, total int) map[string]any {
+	if total < 2 {
+		return nil
+	}
+	url := func(p int) string {
+		if p == 1 {
+			return base
+		}
+		return fmt.Sprintf("%spage/%d/", base, p)
+	}
+	var links []map[string]any
+	gap := false
+	for p := 1; p <= total; p++ {
+		if p == 1 || p == total || (p >= cur-2 && p <= cur+2) {
+			links = append(links, map[string]any{"n": p, "url": url(p), "current": p == cur})
+			gap = false
+		} else if !gap {
+			links = append(links, map[string]any{"gap": true})
+			gap = true
+		}
+	}
+	pg := map[string]any{"n": cur, "total": total, "links": links}
+	if cur > 1 {
+		pg["prev"] = url(cur - 1)
+	}
+	if cur < total {
+		pg["next"] = url(cur + 1)
+	}
+	return pg
+}
+
+func (w *writer) catalogItem(f formatter, d *catalog.DatasetState) map[string]any {
+	e := w.card(f, d)
+	e["id"] = d.Dataset.ID
+	e["title"] = d.Dataset.Title.In(f.lang)
+	e["url"] = datasetURL(d.Dataset.ID)
+	return e
+}
+
+func (w *writer) comuneItem(f formatter, c *comune) map[string]any {
+	e := map[string]any{
+		"code": c.Code, "name": c.Name, "sigla": c.Sigla,
+		"url":      "comuni/" + c.Code + "/",
+		"datasets": f.integer(len(w.m.datasetsOf(c.Code))),
+		"projects": f.integer(len(w.m.projectsOf(c.Code))),
+	}
+	if c.Population != nil {
+		e["population"] = f.auto(*c.Population)
+	}
+	return e
+}
+
+func (w *writer) projectItem(f formatter, p *project) map[string]any {
+	return map[string]any{
+		"title":  p.title(),
+		"url":    "progetti/" + p.Slug + "/",
+		"code":   p.text("codice_progetto"),
+		"cup":    p.text("cup"),
+		"comune": w.comuneLinks(p.Comuni[:min(1, len(p.Comuni))]),
+		"stato":  p.text("stato"),
+		"total":  f.money(p.total()),
+	}
+}
+
+func (w *writer) qualityItem(f formatter, d *catalog.DatasetState) map[string]any {
+	e := w.qualityRow(f, d)
+	e["title"] = d.Dataset.Title.In(f.lang)
+	e["url"] = datasetURL(d.Dataset.ID)
+	return e
+}
+
+// datasetsByTitle orders the datasets as the catalog lists them.
+func (w *writer) datasetsByTitle() []*catalog.DatasetState {
+	out := make([]*catalog.DatasetState, len(w.m.b.Datasets))
+	for i := range w.m.b.Datasets {
+		out[i] = &w.m.b.Datasets[i]
+	}
+	slices.SortStableFunc(out, func(a, b *catalog.DatasetState) int {
+		return cmp.Or(cmp.Compare(strings.ToLower(a.Dataset.Title.It), strings.ToLower(b.Dataset.Title.It)), cmp.Compare(a.Dataset.ID, b.Dataset.ID))
+	})
+	return out
+}
+
+// projectsByAmount orders the projects as their list shows them: largest
+// total funding first.
+func (w *writer) projectsByAmount() []*project {
+	out := make([]*project, len(w.m.projects))
+	for i := range w.m.projects {
+		out[i] = &w.m.projects[i]
+	}
+	slices.SortStableFunc(out, func(a, b *project) int { return cmp.Compare(b.total(), a.total()) })
+	return out
 }
 
 func datasetURL(id string) string { return "datasets/" + id + "/" }
@@ -220,69 +376,102 @@ func latestFormats(d *catalog.DatasetState) []string {
 	return out
 }
 
+// indexEntry is one dataset in the search index the catalog's script loads
+// when someone starts filtering: short keys and no description keep it
+// compact at 15,000 datasets.
+type indexEntry struct {
+	ID        string   `json:"id"`
+	Title     string   `json:"t"`
+	Keywords  string   `json:"k,omitempty"`
+	Publisher string   `json:"p"`
+	PubName   string   `json:"pn"`
+	Theme     string   `json:"th"`
+	Formats   []string `json:"f,omitempty"`
+	Updated   string   `json:"u,omitempty"`
+	Status    string   `json:"s,omitempty"`
+}
+
+// index lists the datasets for the catalog's search, in catalog order.
+func (w *writer) index(f formatter) []indexEntry {
+	out := []indexEntry{}
+	for _, d := range w.datasetsByTitle() {
+		ds := d.Dataset
+		e := indexEntry{
+			ID: ds.ID, Title: ds.Title.In(f.lang), Keywords: strings.Join(ds.Keywords, " "),
+			Publisher: ds.Publisher, PubName: w.m.publisherName(ds.Publisher, f.lang),
+			Theme: ds.Theme, Formats: latestFormats(d), Updated: isoDay(lastUpdate(d), w.loc),
+		}
+		if d.Status != catalog.Accepted {
+			e.Status = string(d.Status)
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// maxPublisherOptions is how many publishers the catalog's filter lists as
+// options; beyond, the filter is a text field matched against their names,
+// so the page stays light with a whole Region's comuni.
+const maxPublisherOptions = 200
+
+// themes lists the themes in use with their labels and listing pages.
+func (w *writer) themes(f formatter) []map[string]string {
+	set := map[string]int{}
+	for _, d := range w.m.b.Datasets {
+		set[d.Dataset.Theme]++
+	}
+	var ths []map[string]string
+	for code, n := range set {
+		if code == "" {
+			continue
+		}
+		ths = append(ths, map[string]string{"code": code, "name": label(themes, code, f.lang),
+			"url": themeURL(code), "count": f.integer(n)})
+	}
+	slices.SortFunc(ths, func(a, b map[string]string) int { return cmp.Compare(a["name"], b["name"]) })
+	return ths
+}
+
+func themeURL(code string) string { return "temi/" + strings.ToLower(code) + "/" }
+
 func (w *writer) catalog(f formatter) frontMatter {
 	b := w.m.b
-	var items []map[string]any
-	themeSet := map[string]bool{}
 	pubSet := map[string]bool{}
 	formatSet := map[string]bool{}
 	for i := range b.Datasets {
 		d := &b.Datasets[i]
-		ds := d.Dataset
-		fmts := latestFormats(d)
-		var fmtLabels []string
-		for _, x := range fmts {
+		for _, x := range latestFormats(d) {
 			formatSet[x] = true
-			fmtLabels = append(fmtLabels, formatShort[x])
 		}
-		themeSet[ds.Theme] = true
-		pubSet[ds.Publisher] = true
-		upd := lastUpdate(d)
-		items = append(items, map[string]any{
-			"id":           ds.ID,
-			"title":        ds.Title.In(f.lang),
-			"desc":         ds.Description.In(f.lang),
-			"url":          datasetURL(ds.ID),
-			"publisher":    w.m.publisherName(ds.Publisher, f.lang),
-			"pub":          ds.Publisher,
-			"theme":        ds.Theme,
-			"themeLabel":   label(themes, ds.Theme, f.lang),
-			"formats":      fmts,
-			"formatLabels": strings.Join(fmtLabels, ", "),
-			"updated":      f.date(upd),
-			"updatedISO":   isoDay(upd, w.loc),
-			"keywords":     strings.Join(ds.Keywords, " "),
-			"status":       string(d.Status),
-			"statusLabel":  label(statuses, d.Status, f.lang),
-		})
+		pubSet[d.Dataset.Publisher] = true
 	}
-	slices.SortStableFunc(items, func(a, b map[string]any) int {
-		return cmp.Compare(strings.ToLower(a["title"].(string)), strings.ToLower(b["title"].(string)))
-	})
-	var pubs, ths, fms []map[string]string
-	for code := range pubSet {
-		pubs = append(pubs, map[string]string{"code": code, "name": w.m.publisherName(code, f.lang)})
+	var pubs, fms []map[string]string
+	if len(pubSet) <= maxPublisherOptions {
+		for code := range pubSet {
+			pubs = append(pubs, map[string]string{"code": code, "name": w.m.publisherName(code, f.lang)})
+		}
+		slices.SortFunc(pubs, func(a, b map[string]string) int { return cmp.Compare(a["name"], b["name"]) })
 	}
-	slices.SortFunc(pubs, func(a, b map[string]string) int { return cmp.Compare(a["name"], b["name"]) })
-	for code := range themeSet {
-		ths = append(ths, map[string]string{"code": code, "name": label(themes, code, f.lang)})
-	}
-	slices.SortFunc(ths, func(a, b map[string]string) int { return cmp.Compare(a["name"], b["name"]) })
 	for code := range formatSet {
 		fms = append(fms, map[string]string{"code": code, "name": formatShort[code]})
 	}
 	slices.SortFunc(fms, func(a, b map[string]string) int { return cmp.Compare(a["code"], b["code"]) })
 	return frontMatter{
-		Title:   map[string]string{"it": "Catalogo dei dati", "en": "Data catalogue"}[f.lang],
-		Lastmod: stamp(b.Generated),
-		Outputs: []string{"html", "json"},
+		Title: map[string]string{"it": "Catalogo dei dati", "en": "Data catalogue"}[f.lang],
 		Params: map[string]any{
-			"items":      items,
-			"count":      f.integer(len(items)),
+			"count":      f.integer(len(b.Datasets)),
 			"publishers": pubs,
-			"themes":     ths,
+			"themes":     w.themes(f),
 			"formats":    fms,
+			"comuni":     len(w.m.comuni) > 0,
 		},
+	}
+}
+
+func (w *writer) themesIndex(f formatter) frontMatter {
+	return frontMatter{
+		Title:  map[string]string{"it": "Temi", "en": "Themes"}[f.lang],
+		Params: map[string]any{"themes": w.themes(f)},
 	}
 }
 
@@ -314,6 +503,12 @@ func (w *writer) dataset(f formatter, d *catalog.DatasetState) frontMatter {
 	if w.m.byCode[ds.Publisher] != nil {
 		p["publisherURL"] = "comuni/" + ds.Publisher + "/"
 	}
+	if u := licenseURL(lic, f.lang); u != "" {
+		p["licenseURL"] = u
+	}
+	p["themeCode"] = ds.Theme
+	p["themeURL"] = themeURL(ds.Theme)
+
 	if ds.Temporal != nil {
 		p["temporal"] = strings.TrimSpace(f.isoDate(string(ds.Temporal.Start)) + " – " + f.isoDate(string(ds.Temporal.End)))
 	}
@@ -505,8 +700,13 @@ func (w *writer) comuneLinks(codes []string) []map[string]string {
 	return out
 }
 
+// topComuni is how many comuni the project overview ranks by funding; the
+// page of each comune has its own figures.
+const topComuni = 20
+
+// projectsIndex is the overview of funding; the layout lists the projects,
+// paginated, from their own pages.
 func (w *writer) projectsIndex(f formatter) frontMatter {
-	var list []map[string]any
 	perComune := map[string]float64{}
 	countComune := map[string]int{}
 	perSource := make([]float64, len(fundingSources))
@@ -521,30 +721,7 @@ func (w *writer) projectsIndex(f formatter) frontMatter {
 			v, _ := p.num(s.Field)
 			perSource[i] += v
 		}
-		list = append(list, map[string]any{
-			"amount": t,
-			"title":  p.title(),
-			"url":    "progetti/" + p.Slug + "/",
-			"code":   p.text("codice_progetto"),
-			"cup":    p.text("cup"),
-			"comune": w.comuneLinks(p.Comuni[:min(1, len(p.Comuni))]),
-			"stato":  p.text("stato"),
-			"total":  f.money(t),
-		})
 	}
-	slices.SortStableFunc(list, func(a, b map[string]any) int {
-		return cmp.Compare(b["amount"].(float64), a["amount"].(float64))
-	})
-	count := len(list)
-	more := 0
-	if len(list) > listedProjects {
-		more = len(list) - listedProjects
-		list = list[:listedProjects]
-	}
-	for _, e := range list {
-		delete(e, "amount")
-	}
-	var comuni []map[string]any
 	codes := make([]string, 0, len(perComune))
 	for c := range perComune {
 		codes = append(codes, c)
@@ -552,7 +729,8 @@ func (w *writer) projectsIndex(f formatter) frontMatter {
 	slices.SortFunc(codes, func(a, b string) int {
 		return cmp.Or(cmp.Compare(perComune[b], perComune[a]), cmp.Compare(a, b))
 	})
-	for _, c := range codes {
+	var comuni []map[string]any
+	for _, c := range codes[:min(topComuni, len(codes))] {
 		e := map[string]any{"name": w.m.comuneName(c), "count": f.integer(countComune[c]), "total": f.money(perComune[c])}
 		if w.m.byCode[c] != nil {
 			e["url"] = "comuni/" + c + "/"
@@ -569,17 +747,14 @@ func (w *writer) projectsIndex(f formatter) frontMatter {
 		bars = append(bars, bar{s.Label.In(f.lang), perSource[i], f.money(perSource[i])})
 	}
 	return frontMatter{
-		Title:   map[string]string{"it": "Progetti e finanziamenti", "en": "Projects and funding"}[f.lang],
-		Lastmod: stamp(w.m.b.Generated),
+		Title: map[string]string{"it": "Progetti e finanziamenti", "en": "Projects and funding"}[f.lang],
 		Params: map[string]any{
-			"projects": list,
-			"count":    f.integer(count),
-			"listed":   f.integer(len(list)),
-			"more":     more > 0,
-			"total":    f.money(total),
-			"comuni":   comuni,
-			"sources":  sources,
-			"chart":    chart(bars),
+			"count":      f.integer(len(w.m.projects)),
+			"total":      f.money(total),
+			"comuni":     comuni,
+			"moreComuni": len(codes) > topComuni,
+			"sources":    sources,
+			"chart":      chart(bars),
 		},
 	}
 }
@@ -637,29 +812,10 @@ func (w *writer) project(f formatter, p *project) frontMatter {
 }
 
 func (w *writer) comuniIndex(f formatter) frontMatter {
-	var list []map[string]any
-	nd := map[string]int{}
-	for _, d := range w.m.b.Datasets {
-		nd[d.Dataset.Publisher]++
-	}
-	for _, c := range w.m.comuni {
-		e := map[string]any{
-			"code": c.Code, "name": c.Name, "sigla": c.Sigla,
-			"url":      "comuni/" + c.Code + "/",
-			"datasets": f.integer(nd[c.Code]),
-			"projects": f.integer(len(w.m.projectsOf(c.Code))),
-		}
-		if c.Population != nil {
-			e["population"] = f.auto(*c.Population)
-		}
-		list = append(list, e)
-	}
 	return frontMatter{
-		Title:   map[string]string{"it": "Comuni", "en": "Municipalities"}[f.lang],
-		Lastmod: stamp(w.m.b.Generated),
+		Title: map[string]string{"it": "Comuni", "en": "Municipalities"}[f.lang],
 		Params: map[string]any{
-			"comuni":      list,
-			"count":       f.integer(len(list)),
+			"count":       f.integer(len(w.m.comuni)),
 			"registry":    datasetURL(w.m.registry),
 			"hasRegistry": w.m.registry != "",
 		},
@@ -668,14 +824,11 @@ func (w *writer) comuniIndex(f formatter) frontMatter {
 
 func (w *writer) comune(f formatter, c *comune) frontMatter {
 	var ds []map[string]any
-	for i := range w.m.b.Datasets {
-		d := &w.m.b.Datasets[i]
-		if d.Dataset.Publisher == c.Code {
-			ds = append(ds, map[string]any{
-				"title": d.Dataset.Title.In(f.lang), "url": datasetURL(d.Dataset.ID),
-				"status": label(statuses, d.Status, f.lang), "ok": d.Status == catalog.Accepted,
-			})
-		}
+	for _, d := range w.m.datasetsOf(c.Code) {
+		ds = append(ds, map[string]any{
+			"title": d.Dataset.Title.In(f.lang), "url": datasetURL(d.Dataset.ID),
+			"status": label(statuses, d.Status, f.lang), "ok": d.Status == catalog.Accepted,
+		})
 	}
 	var ps []map[string]any
 	var total float64
@@ -706,59 +859,65 @@ func (w *writer) comune(f formatter, c *comune) frontMatter {
 	}
 }
 
+// card is what a list shows of a dataset.
+func (w *writer) card(f formatter, d *catalog.DatasetState) map[string]any {
+	var labels []string
+	for _, x := range latestFormats(d) {
+		labels = append(labels, formatShort[x])
+	}
+	return map[string]any{
+		"desc":         d.Dataset.Description.In(f.lang),
+		"publisher":    w.m.publisherName(d.Dataset.Publisher, f.lang),
+		"themeLabel":   label(themes, d.Dataset.Theme, f.lang),
+		"formatLabels": strings.Join(labels, ", "),
+		"updated":      f.date(lastUpdate(d)),
+		"status":       string(d.Status),
+		"statusLabel":  label(statuses, d.Status, f.lang),
+	}
+}
+
+// qualityRow is what the quality report shows of a dataset needing
+// attention.
+func (w *writer) qualityRow(f formatter, d *catalog.DatasetState) map[string]any {
+	e := map[string]any{
+		"publisher":   w.m.publisherName(d.Dataset.Publisher, f.lang),
+		"status":      string(d.Status),
+		"statusLabel": label(statuses, d.Status, f.lang),
+	}
+	if d.Current != nil {
+		e["published"] = f.date(d.Current.Accepted)
+	}
+	if a := d.Latest; a != nil {
+		e["at"] = f.dateTime(a.At)
+		e["reason"] = a.Reason.In(f.lang)
+		e["count"] = f.integer(len(a.Issues))
+		var issues []map[string]any
+		for i, is := range a.Issues {
+			if i >= qualityIssue {
+				break
+			}
+			issues = append(issues, issueRow(f, is))
+		}
+		e["issues"] = issues
+		e["more"] = len(a.Issues) > qualityIssue
+	}
+	return e
+}
+
+// quality is the report of the datasets needing attention; the layout
+// lists them, paginated, from their own pages.
 func (w *writer) quality(f formatter) frontMatter {
-	var list []map[string]any
 	ok := 0
 	for i := range w.m.b.Datasets {
-		d := &w.m.b.Datasets[i]
-		e := map[string]any{
-			"title":       d.Dataset.Title.In(f.lang),
-			"url":         datasetURL(d.Dataset.ID),
-			"publisher":   w.m.publisherName(d.Dataset.Publisher, f.lang),
-			"status":      string(d.Status),
-			"statusLabel": label(statuses, d.Status, f.lang),
-			"ok":          d.Status == catalog.Accepted,
-		}
-		if d.Status == catalog.Accepted {
+		if w.m.b.Datasets[i].Status == catalog.Accepted {
 			ok++
 		}
-		if d.Current != nil {
-			e["published"] = f.date(d.Current.Accepted)
-		}
-		if a := d.Latest; a != nil {
-			e["at"] = f.dateTime(a.At)
-			e["reason"] = a.Reason.In(f.lang)
-			e["count"] = f.integer(len(a.Issues))
-			var issues []map[string]any
-			for i, is := range a.Issues {
-				if i >= qualityIssue {
-					break
-				}
-				issues = append(issues, issueRow(f, is))
-			}
-			e["issues"] = issues
-			e["more"] = len(a.Issues) > qualityIssue
-		}
-		list = append(list, e)
 	}
-	slices.SortStableFunc(list, func(a, b map[string]any) int {
-		ao, bo := a["ok"].(bool), b["ok"].(bool)
-		if ao != bo {
-			if !ao {
-				return -1
-			}
-			return 1
-		}
-		return cmp.Compare(strings.ToLower(a["title"].(string)), strings.ToLower(b["title"].(string)))
-	})
 	return frontMatter{
-		Title:   map[string]string{"it": "Qualità dei dati", "en": "Data quality"}[f.lang],
-		Lastmod: stamp(w.m.b.Generated),
+		Title: map[string]string{"it": "Qualità dei dati", "en": "Data quality"}[f.lang],
 		Params: map[string]any{
-			"datasets":  list,
-			"ok":        f.integer(ok),
-			"bad":       f.integer(len(list) - ok),
-			"generated": f.dateTime(w.m.b.Generated),
+			"ok":  f.integer(ok),
+			"bad": f.integer(len(w.m.b.Datasets) - ok),
 		},
 	}
 }

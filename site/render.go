@@ -37,16 +37,27 @@ var projectFS embed.FS
 
 // Stats says how much a render produced.
 type Stats struct {
-	// Pages is the number of content pages, counting each language.
+	// Pages is the number of content pages of the portal, counting each
+	// language.
 	Pages int
-	// Files is the number of files Hugo wrote into the output folder.
+	// Rendered is how many of them were rendered this time: the others
+	// were unchanged since the last render into the same folder.
+	Rendered int
+	// Files is the number of files written into the output folder.
 	Files int
 }
 
 var languages = []string{"it", "en"}
 
+// chunkPages bounds the pages Hugo holds at once: the portal is rendered in
+// chunks, so memory does not grow with its size.
+const chunkPages = 8000
+
 // Render writes the portal for b into outDir. Files already in outDir (the
-// downloads written by the export stage) are left alone.
+// downloads written by the export stage) are left alone. A manifest kept in
+// outDir (under .opendata/, which publishing skips) records what each page
+// was made from: a later render into the same folder renders only the pages
+// whose content changed, and removes the pages that are gone.
 func Render(ctx context.Context, b *catalog.Build, outDir string, log *slog.Logger) (Stats, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -74,31 +85,71 @@ func Render(ctx context.Context, b *catalog.Build, outDir string, log *slog.Logg
 	if err != nil {
 		return Stats{}, fmt.Errorf("site: %w", err)
 	}
-	w := &writer{m: newModel(b), content: filepath.Join(work, "content"), loc: loc}
-	pages, err := w.writeAll(languages)
+	portal, err := writePortal(work, b)
 	if err != nil {
-		return Stats{}, fmt.Errorf("site: write content: %w", err)
-	}
-	if err := writePortal(work, b); err != nil {
 		return Stats{}, fmt.Errorf("site: write data: %w", err)
 	}
-	if err := ctx.Err(); err != nil {
-		return Stats{}, err
-	}
 	start := time.Now()
-	files, err := runHugo(work, out, baseURL(b.Portal.BaseURL), log)
+	base := baseURL(b.Portal.BaseURL)
+	w := &writer{m: newModel(b), loc: loc}
+	groups, err := w.groups(languages)
 	if err != nil {
-		return Stats{}, fmt.Errorf("site: hugo: %w", err)
+		return Stats{}, fmt.Errorf("site: %w", err)
 	}
+	prev := readManifest(out)
+	cur, todo := plan(groups, prev, projectHash(base, portal), out)
+	if err := removeStale(out, prev, cur); err != nil {
+		return Stats{}, fmt.Errorf("site: %w", err)
+	}
+	st := Stats{}
+	for _, g := range groups {
+		st.Pages += len(g.pages)
+	}
+	written := &fileSet{names: map[string]bool{}}
+	for _, chunk := range chunks(todo, chunkPages) {
+		if err := ctx.Err(); err != nil {
+			return Stats{}, err
+		}
+		content := filepath.Join(work, "content")
+		if err := os.RemoveAll(content); err != nil {
+			return Stats{}, fmt.Errorf("site: %w", err)
+		}
+		if err := writeChunk(content, groups, chunk); err != nil {
+			return Stats{}, fmt.Errorf("site: write content: %w", err)
+		}
+		if err := runHugo(work, out, base, written, log); err != nil {
+			return Stats{}, fmt.Errorf("site: hugo: %w", err)
+		}
+		for _, g := range chunk {
+			st.Rendered += len(g.pages)
+		}
+	}
+	st.Files = written.len()
 	// Hugo as a library does not copy static files (the hugo command
 	// does), so they are copied here.
 	static, err := copyStatic(out)
 	if err != nil {
 		return Stats{}, fmt.Errorf("site: static files: %w", err)
 	}
-	files += static
-	log.Info("site rendered", "pages", pages, "files", files, "took", time.Since(start).Round(time.Millisecond))
-	return Stats{Pages: pages, Files: files}, nil
+	st.Files += static
+	// The search index and the sitemaps cover every page, so they are
+	// written here rather than by Hugo, which sees only a chunk.
+	for _, lang := range languages {
+		f := formatter{lang: lang, loc: loc}
+		if err := writeJSON(out, indexPath(lang), w.index(f)); err != nil {
+			return Stats{}, fmt.Errorf("site: search index: %w", err)
+		}
+	}
+	n, err := writeSitemaps(out, base, groups)
+	if err != nil {
+		return Stats{}, fmt.Errorf("site: sitemap: %w", err)
+	}
+	st.Files += n + len(languages)
+	if err := writeManifest(out, cur); err != nil {
+		return Stats{}, fmt.Errorf("site: %w", err)
+	}
+	log.Info("site rendered", "pages", st.Pages, "rendered", st.Rendered, "files", st.Files, "took", time.Since(start).Round(time.Millisecond))
+	return st, nil
 }
 
 func baseURL(s string) string {
@@ -151,8 +202,38 @@ func copyStatic(out string) (int, error) {
 	return n, err
 }
 
-// writePortal writes what every page shows of the portal, by language.
-func writePortal(dir string, b *catalog.Build) error {
+// indexPath is where the catalog of a language keeps its search index.
+func indexPath(lang string) string {
+	if lang == languages[0] {
+		return "datasets/index.json"
+	}
+	return lang + "/datasets/index.json"
+}
+
+// writeJSON writes v as JSON into out/rel.
+func writeJSON(out, rel string, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return writeIfChanged(filepath.Join(out, filepath.FromSlash(rel)), data)
+}
+
+// writeIfChanged leaves a file alone when it already holds data, so its
+// time stays that of its last change.
+func writeIfChanged(file string, data []byte) error {
+	if old, err := os.ReadFile(file); err == nil && bytes.Equal(old, data) {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(file, data, 0o644)
+}
+
+// writePortal writes what every page shows of the portal, by language, and
+// returns it.
+func writePortal(dir string, b *catalog.Build) ([]byte, error) {
 	p := b.Portal
 	data := map[string]any{}
 	for _, lang := range languages {
@@ -162,21 +243,22 @@ func writePortal(dir string, b *catalog.Build) error {
 			"publisher":   p.Publisher.Name.In(lang),
 			"email":       p.Publisher.Email,
 			"ipa":         p.Publisher.IPA,
+			"homepage":    p.Publisher.Homepage,
 		}
 	}
 	buf, err := json.MarshalIndent(data, "", " ")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := os.MkdirAll(filepath.Join(dir, "data"), 0o755); err != nil {
-		return err
+		return nil, err
 	}
-	return os.WriteFile(filepath.Join(dir, "data", "portal.json"), buf, 0o644)
+	return buf, os.WriteFile(filepath.Join(dir, "data", "portal.json"), buf, 0o644)
 }
 
-// runHugo builds the Hugo project in workDir into publishDir and returns
-// how many files it wrote.
-func runHugo(workDir, publishDir, base string, log *slog.Logger) (int, error) {
+// runHugo builds the Hugo project in workDir into publishDir and records
+// in written the files it wrote.
+func runHugo(workDir, publishDir, base string, written *fileSet, log *slog.Logger) error {
 	lw := &logWriter{log: log}
 	defer lw.flush()
 	// LoadConfig also makes this logger Hugo's global one (deprecation
@@ -197,10 +279,9 @@ func runHugo(workDir, publishDir, base string, log *slog.Logger) (int, error) {
 		Environ:     []string{"HUGO_ENV=production"},
 	})
 	if err != nil {
-		return 0, fmt.Errorf("config: %w", err)
+		return fmt.Errorf("config: %w", err)
 	}
 	hfs := hugofs.NewFrom(hugofs.Os, configs.LoadingInfo.BaseConfig)
-	written := &fileSet{names: map[string]bool{}}
 	hfs.PublishDir = &countFs{Fs: hfs.PublishDir, set: written}
 	hfs.PublishDirStatic = &countFs{Fs: hfs.PublishDirStatic, set: written}
 
@@ -212,13 +293,10 @@ func runHugo(workDir, publishDir, base string, log *slog.Logger) (int, error) {
 		StdErr:   lw,
 	})
 	if err != nil {
-		return 0, err
+		return err
 	}
 	defer sites.Close()
-	if err := sites.Build(hugolib.BuildCfg{}); err != nil {
-		return 0, err
-	}
-	return written.len(), nil
+	return sites.Build(hugolib.BuildCfg{})
 }
 
 // fileSet is the set of files Hugo wrote.

@@ -169,7 +169,12 @@ func TestRenderSite(t *testing.T) {
 					continue
 				}
 				if u.Host != "" && u.Host != "dati.provincia.como.it" {
-					t.Errorf("%s: link to another host %q", p, ref)
+					// A link a reader follows may lead elsewhere (a
+					// licence, the publisher's site); what a page loads
+					// may not: see "no other hosts".
+					if u.Scheme != "https" {
+						t.Errorf("%s: link to another host without https %q", p, ref)
+					}
 					continue
 				}
 				target := u.Path
@@ -187,15 +192,45 @@ func TestRenderSite(t *testing.T) {
 	})
 
 	t.Run("no other hosts", func(t *testing.T) {
+		// Nothing a page loads (scripts, styles, images, frames, fetched
+		// data) comes from another host; plain <a href> links may point
+		// elsewhere.
 		abs := regexp.MustCompile(`(?i)(?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}`)
-		for _, ext := range []string{".html", ".css", ".js", ".json"} {
+		ours := func(m string) bool { return strings.HasSuffix(m, "//dati.provincia.como.it") }
+		for _, ext := range []string{".css", ".js", ".json"} {
 			for _, p := range files(t, out, ext) {
 				for _, m := range abs.FindAllString(read(t, out, p), -1) {
-					if !strings.HasSuffix(m, "//dati.provincia.como.it") {
+					if !ours(m) {
 						t.Errorf("%s: address of another host %q", p, m)
 					}
 				}
 			}
+		}
+		cssURL := regexp.MustCompile(`(?i)url\(\s*['"]?([^'")\s]+)`)
+		for _, p := range htmlFiles {
+			for _, l := range loads(t, out, p) {
+				if m := abs.FindString(l.val); m != "" && !ours(m) && strings.HasPrefix(l.val, m) {
+					t.Errorf("%s: <%s %s> loads from another host: %q", p, l.tag, l.attr, l.val)
+				}
+			}
+			for _, m := range cssURL.FindAllStringSubmatch(read(t, out, p), -1) {
+				if h := abs.FindString(m[1]); h != "" && !ours(h) {
+					t.Errorf("%s: url() from another host: %q", p, m[1])
+				}
+			}
+		}
+	})
+
+	t.Run("links to licences and publisher", func(t *testing.T) {
+		page := read(t, out, "datasets/progetti-como/index.html")
+		if !strings.Contains(page, `<a href="https://creativecommons.org/licenses/by/4.0/deed.it" rel="license">Creative Commons Attribuzione 4.0`) {
+			t.Errorf("datasets/progetti-como: the licence is not a link to its deed")
+		}
+		if !strings.Contains(read(t, out, "en/datasets/parcheggi-cantu/index.html"), `href="https://creativecommons.org/publicdomain/zero/1.0/deed.en"`) {
+			t.Errorf("en/datasets/parcheggi-cantu: the CC0 licence is not a link to its English deed")
+		}
+		if !strings.Contains(read(t, out, "index.html"), `<a href="https://www.provincia.como.it/">Provincia di Como</a>`) {
+			t.Errorf("index.html: the publisher's name is not a link to its site")
 		}
 	})
 
@@ -284,6 +319,40 @@ func files(t *testing.T, out, suffix string) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return list
+}
+
+// load is an attribute by which a page loads something.
+type load struct{ tag, attr, val string }
+
+// loads returns what an HTML file loads: src and srcset of any element,
+// href of link elements, data of object, the search index of the script,
+// and url() in style attributes.
+func loads(t *testing.T, out, p string) []load {
+	t.Helper()
+	doc, err := html.Parse(strings.NewReader(read(t, out, p)))
+	if err != nil {
+		t.Fatalf("%s: %v", p, err)
+	}
+	var list []load
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			for _, a := range n.Attr {
+				switch {
+				case a.Key == "src" || a.Key == "srcset" || a.Key == "data-index" || a.Key == "poster",
+					a.Key == "href" && (n.Data == "link" || n.Data == "base"),
+					a.Key == "data" && n.Data == "object",
+					a.Key == "style" && strings.Contains(a.Val, "url("):
+					list = append(list, load{n.Data, a.Key, a.Val})
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
 	return list
 }
 

@@ -1,0 +1,230 @@
+package site
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+)
+
+// manifestPath is where Render keeps, inside the output folder, what each
+// page was made from. Publishing never uploads the .opendata folder.
+const manifestPath = ".opendata/site.json"
+
+// manifest records the pages of the last render: for each group its hash
+// and the files it produced, and the hash of the Hugo project (layouts,
+// translations, styles) and base URL they were rendered with.
+type manifest struct {
+	Version int                   `json:"version"`
+	Project string                `json:"project"`
+	Groups  map[string]renderedAs `json:"groups"`
+}
+
+type renderedAs struct {
+	Hash  string   `json:"hash"`
+	Files []string `json:"files"`
+}
+
+const manifestVersion = 1
+
+func readManifest(out string) *manifest {
+	data, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(manifestPath)))
+	if err != nil {
+		return nil
+	}
+	var m manifest
+	if json.Unmarshal(data, &m) != nil || m.Version != manifestVersion {
+		return nil
+	}
+	return &m
+}
+
+func writeManifest(out string, m *manifest) error {
+	data, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	return writeIfChanged(filepath.Join(out, filepath.FromSlash(manifestPath)), data)
+}
+
+// projectHash identifies the Hugo project, the base URL and what every page
+// shows of the portal (its title, the publisher): when any changes, every
+// page is rendered again.
+func projectHash(base string, portal []byte) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%d\x00%s\x00%d\x00", manifestVersion, base, len(portal))
+	h.Write(portal)
+	fs.WalkDir(projectFS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := projectFS.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", p, len(data))
+		h.Write(data)
+		return nil
+	})
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// plan hashes every group and returns the new manifest and the groups to
+// render: all of them when there is no usable manifest of a previous
+// render in out, else those whose content changed.
+func plan(groups []group, prev *manifest, project, out string) (*manifest, []group) {
+	cur := &manifest{Version: manifestVersion, Project: project, Groups: make(map[string]renderedAs, len(groups))}
+	full := prev == nil || prev.Project != project
+	if _, err := os.Stat(filepath.Join(out, "index.html")); err != nil {
+		full = true
+	}
+	var todo []group
+	for _, g := range groups {
+		h := sha256.New()
+		for _, p := range g.pages {
+			fmt.Fprintf(h, "%s\x00%s\x00", p.rel, p.lang)
+			h.Write(p.data)
+		}
+		r := renderedAs{Hash: hex.EncodeToString(h.Sum(nil)), Files: g.files()}
+		cur.Groups[g.key] = r
+		if full || prev.Groups[g.key].Hash != r.Hash {
+			todo = append(todo, g)
+		}
+	}
+	return cur, todo
+}
+
+// removeStale deletes the pages of the previous render that are no longer
+// part of the portal (a dataset removed from the catalog, a shorter list).
+func removeStale(out string, prev, cur *manifest) error {
+	if prev == nil {
+		return nil
+	}
+	for key, r := range prev.Groups {
+		if _, ok := cur.Groups[key]; ok {
+			continue
+		}
+		for _, f := range r.Files {
+			if err := os.Remove(filepath.Join(out, filepath.FromSlash(f))); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// urlPath is the address of a page, relative to the base URL.
+func urlPath(rel, lang string) string {
+	p := rel + "/"
+	if dir, ok := strings.CutSuffix(rel, "_index"); ok {
+		p = dir
+	}
+	if lang != languages[0] {
+		p = lang + "/" + p
+	}
+	return p
+}
+
+// files lists the files the pages of g are rendered to.
+func (g group) files() []string {
+	var out []string
+	for _, p := range g.pages {
+		u := urlPath(p.rel, p.lang)
+		out = append(out, u+"index.html")
+		if p.rel == "_index" {
+			out = append(out, u+"feed.xml")
+		}
+	}
+	return out
+}
+
+// frame reports whether g holds the home page or the first page of a
+// section: pages every other page needs to exist (for breadcrumbs and
+// links) even when they are not rendered.
+func (g group) frame() bool {
+	for _, p := range g.pages {
+		if strings.HasSuffix(p.rel, "_index") {
+			return true
+		}
+	}
+	return false
+}
+
+// chunks splits groups into runs of about size pages.
+func chunks(groups []group, size int) [][]group {
+	var out [][]group
+	var cur []group
+	n := 0
+	for _, g := range groups {
+		cur = append(cur, g)
+		n += len(g.pages)
+		if n >= size {
+			out = append(out, cur)
+			cur, n = nil, 0
+		}
+	}
+	if len(cur) > 0 {
+		out = append(out, cur)
+	}
+	return out
+}
+
+// writeChunk writes the content files of the groups of chunk, plus the
+// frame pages (home, sections) that Hugo needs for the links of the others,
+// which are marked not to be rendered unless the chunk holds them. Files
+// are written by as many workers as there are cores: creating a file is a
+// few system calls, and a chunk has thousands.
+func writeChunk(content string, all, chunk []group) error {
+	in := map[string]bool{}
+	var pages []page
+	for _, g := range chunk {
+		in[g.key] = true
+		pages = append(pages, g.pages...)
+	}
+	for _, g := range all {
+		if in[g.key] || !g.frame() {
+			continue
+		}
+		for _, p := range g.pages {
+			frame, err := newPage(p.rel, p.lang, frontMatter{Title: p.title, Outputs: p.outputs, Build: map[string]any{"render": "link"}})
+			if err != nil {
+				return err
+			}
+			pages = append(pages, frame)
+		}
+	}
+	workers := runtime.GOMAXPROCS(0)
+	errs := make(chan error, workers)
+	for i := range workers {
+		go func() {
+			var first error
+			for j := i; j < len(pages) && first == nil; j += workers {
+				first = writePage(content, pages[j])
+			}
+			errs <- first
+		}()
+	}
+	var first error
+	for range workers {
+		if err := <-errs; err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+func writePage(content string, p page) error {
+	file := filepath.Join(content, filepath.FromSlash(p.rel)+"."+p.lang+".md")
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+		return err
+	}
+	// JSON front matter: Hugo reads a file that is only a JSON object as
+	// front matter with no content.
+	return os.WriteFile(file, append(p.data, '\n'), 0o644)
+}
