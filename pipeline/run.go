@@ -513,7 +513,16 @@ func (r *runner) state(d catalog.Dataset, withTable bool) (*catalog.DatasetState
 		st.Current = &v
 		id, version := d.ID, rec.Current
 		st.LoadTable = func() (*catalog.Table, error) { return r.store.Table(id, version) }
-		if withTable {
+		if !withTable {
+			return st, nil
+		}
+		if st.Preview, err = r.store.Preview(id, version); err != nil {
+			return nil, err
+		}
+		// The portal shows every row of the registry (a page per comune)
+		// and of the projects (a page per project); of the other datasets
+		// it shows a preview, and their tables stay on disk.
+		if d.Schema == RegistrySchema || d.Schema == ProjectsSchema {
 			if st.Table, err = st.LoadTable(); err != nil {
 				return nil, err
 			}

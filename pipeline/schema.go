@@ -14,6 +14,10 @@ import (
 // kind are read first, and their codes check the others.
 const RegistrySchema = "comuni"
 
+// ProjectsSchema is the schema of projects with funding and progress: the
+// portal has a page for each of their rows.
+const ProjectsSchema = "progetti"
+
 // LoadSchemas compiles the embedded schemas.
 func LoadSchemas() (map[string]*validate.Schema, error) {
 	s, err := validate.Load(schemas.FS)

@@ -2,6 +2,7 @@ package site
 
 import (
 	"cmp"
+	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
@@ -33,8 +34,10 @@ type project struct {
 	Slug    string
 	Dataset *catalog.DatasetState
 	Row     int
-	rec     map[string]any
-	raw     map[string]string
+	// Line is the row's line in the file the clerk sent.
+	Line int
+	rec  map[string]any
+	raw  map[string]string
 	// Comuni are the ISTAT codes of the comuni concerned, main one first.
 	Comuni []string
 }
@@ -79,12 +82,12 @@ func (p project) title() string {
 // published reports whether the dataset has a version on the portal: the
 // last good version stays published even when the latest file was refused.
 func published(d *catalog.DatasetState) bool {
-	return d.Current != nil && d.Table != nil
+	return d.Current != nil && (d.Table != nil || d.LoadTable != nil)
 }
 
 var codeList = regexp.MustCompile(`\d{6}`)
 
-func newModel(b *catalog.Build) *model {
+func newModel(b *catalog.Build) (*model, error) {
 	m := &model{b: b, byCode: map[string]*comune{}}
 	for i := range b.Datasets {
 		d := &b.Datasets[i]
@@ -92,7 +95,10 @@ func newModel(b *catalog.Build) *model {
 			continue
 		}
 		m.registry = d.Dataset.ID
-		t := d.Table
+		t, err := d.Content()
+		if err != nil {
+			return nil, fmt.Errorf("site: registry %s: %w", d.Dataset.ID, err)
+		}
 		for r := range t.Rows {
 			rec, raw := record(t, r)
 			c := comune{
@@ -122,10 +128,13 @@ func newModel(b *catalog.Build) *model {
 		if d.Dataset.Schema != "progetti" || !published(d) {
 			continue
 		}
-		t := d.Table
+		t, err := d.Content()
+		if err != nil {
+			return nil, fmt.Errorf("site: projects %s: %w", d.Dataset.ID, err)
+		}
 		for r := range t.Rows {
 			rec, raw := record(t, r)
-			p := project{Dataset: d, Row: r, rec: rec, raw: raw}
+			p := project{Dataset: d, Row: r, Line: t.Rows[r].Line, rec: rec, raw: raw}
 			slug := slugify(p.text("codice_progetto"))
 			if slug == "" {
 				slug = slugify(d.Dataset.ID + "-" + strconv.Itoa(t.Rows[r].Line))
@@ -158,7 +167,7 @@ func newModel(b *catalog.Build) *model {
 		d := &b.Datasets[i]
 		m.byPublisher[d.Dataset.Publisher] = append(m.byPublisher[d.Dataset.Publisher], d)
 	}
-	return m
+	return m, nil
 }
 
 // record returns the normalised values and the raw texts of a row by field.

@@ -550,8 +550,8 @@ func (w *writer) dataset(f formatter, d *catalog.DatasetState) frontMatter {
 		})
 	}
 	p["history"] = hist
-	if d.Table != nil {
-		p["preview"] = w.preview(f, d)
+	if t := previewOf(d); t != nil {
+		p["preview"] = w.preview(f, d, t)
 	}
 	var dls []map[string]any
 	for _, dl := range d.Downloads {
@@ -623,9 +623,20 @@ func issueRow(f formatter, is catalog.Issue) map[string]any {
 	}
 }
 
+// previewOf returns the first rows of the current version: the preview the
+// pipeline read, or the table itself when it is in memory.
+func previewOf(d *catalog.DatasetState) *catalog.Table {
+	if d.Current == nil {
+		return nil
+	}
+	if d.Preview != nil {
+		return d.Preview
+	}
+	return d.Table
+}
+
 // preview formats the first rows of the current table.
-func (w *writer) preview(f formatter, d *catalog.DatasetState) map[string]any {
-	t := d.Table
+func (w *writer) preview(f formatter, d *catalog.DatasetState, t *catalog.Table) map[string]any {
 	s := w.m.b.Schemas[d.Dataset.Schema]
 	var heads []string
 	fields := make([]catalog.Field, len(t.Columns))
@@ -658,7 +669,7 @@ func (w *writer) preview(f formatter, d *catalog.DatasetState) map[string]any {
 		"heads": heads,
 		"rows":  rows,
 		"shown": f.integer(len(rows)),
-		"total": f.integer(len(t.Rows)),
+		"total": f.integer(d.Current.Rows),
 	}
 }
 
@@ -795,7 +806,7 @@ func (w *writer) project(f formatter, p *project) frontMatter {
 		"chart":       chart(bars),
 		"dataset":     p.Dataset.Dataset.Title.In(f.lang),
 		"datasetURL":  datasetURL(p.Dataset.Dataset.ID),
-		"line":        p.Dataset.Table.Rows[p.Row].Line,
+		"line":        p.Line,
 	}
 	if v, ok := p.num("finanziamento_richiesto"); ok {
 		params["requested"] = f.money(v)

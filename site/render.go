@@ -91,7 +91,11 @@ func Render(ctx context.Context, b *catalog.Build, outDir string, log *slog.Logg
 	}
 	start := time.Now()
 	base := baseURL(b.Portal.BaseURL)
-	w := &writer{m: newModel(b), loc: loc}
+	m, err := newModel(b)
+	if err != nil {
+		return Stats{}, err
+	}
+	w := &writer{m: m, loc: loc}
 	groups, err := w.groups(languages)
 	if err != nil {
 		return Stats{}, fmt.Errorf("site: %w", err)

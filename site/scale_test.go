@@ -253,7 +253,11 @@ func TestCatalogPublisherFilter(t *testing.T) {
 	}
 	for _, tt := range tests {
 		b := scaleFixture(tt.comuni, 1)
-		w := &writer{m: newModel(b), loc: time.UTC}
+		m, err := newModel(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := &writer{m: m, loc: time.UTC}
 		fm := w.catalog(formatter{lang: "it", loc: time.UTC})
 		pubs, _ := fm.Params["publishers"].([]map[string]string)
 		if got := len(pubs) > 0; got != tt.options {

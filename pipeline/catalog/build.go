@@ -27,6 +27,9 @@ type DatasetState struct {
 	// Table is the content of the current version; nil when there is none
 	// or when it is left to LoadTable.
 	Table *Table
+	// Preview holds the columns and the first rows of the current version,
+	// for the dataset's page; the number of rows is Current.Rows.
+	Preview *Table
 	// LoadTable reads the content of the current version on demand, so
 	// that a portal of thousands of datasets never holds them all in
 	// memory; nil when there is no current version.

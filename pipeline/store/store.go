@@ -169,6 +169,9 @@ func (s *Store) Accept(ctx context.Context, id string, t *catalog.Table, prov ca
 		if err := s.writeJSON(s.versionPath(id, vid), t); err != nil {
 			return catalog.Version{}, false, err
 		}
+		if err := s.writeJSON(s.previewPath(id, vid), preview(t)); err != nil {
+			return catalog.Version{}, false, err
+		}
 		r.History = append([]catalog.Version{v}, r.History...)
 	}
 	r.Current = vid
@@ -263,6 +266,36 @@ func (s *Store) SetDownloads(id string, d []catalog.Download) error {
 	return s.save(r)
 }
 
+// PreviewRows is how many rows a version's preview keeps.
+const PreviewRows = 20
+
+func preview(t *catalog.Table) *catalog.Table {
+	p := *t
+	p.Rows = t.Rows[:min(len(t.Rows), PreviewRows)]
+	return &p
+}
+
+// Preview returns the columns and first rows of a version: a small read,
+// where the whole table may be large.
+func (s *Store) Preview(id, version string) (*catalog.Table, error) {
+	b, err := os.ReadFile(s.previewPath(id, version))
+	if errors.Is(err, fs.ErrNotExist) {
+		t, err := s.Table(id, version) // a version kept before previews were
+		if err != nil {
+			return nil, err
+		}
+		return preview(t), nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store %s version %s: %w", id, version, err)
+	}
+	var t catalog.Table
+	if err := json.Unmarshal(b, &t); err != nil {
+		return nil, fmt.Errorf("store %s version %s: damaged preview: %w", id, version, err)
+	}
+	return &t, nil
+}
+
 // Table returns the normalised table of a version.
 func (s *Store) Table(id, version string) (*catalog.Table, error) {
 	b, err := os.ReadFile(s.versionPath(id, version))
@@ -292,6 +325,10 @@ func (s *Store) statePath(id string) string { return filepath.Join(s.dir, id, "s
 
 func (s *Store) versionPath(id, v string) string {
 	return filepath.Join(s.dir, id, "versions", v+".json")
+}
+
+func (s *Store) previewPath(id, v string) string {
+	return filepath.Join(s.dir, id, "previews", v+".json")
 }
 
 // writeJSON writes atomically: a reader sees the old file or the new one,
