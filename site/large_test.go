@@ -37,6 +37,8 @@ func largeFixture() *catalog.Build {
 			cells := append([]catalog.Cell(nil), src.Cells...)
 			pc := fmt.Sprintf("P-%s-%d", code, j)
 			cells[0] = catalog.Cell{Raw: pc, Value: pc}
+			cup := fmt.Sprintf("Y%s%08d", code, j) // one CUP per project
+			cells[1] = catalog.Cell{Raw: cup, Value: cup}
 			cells[8] = catalog.Cell{Raw: code, Value: code}
 			t.Rows = append(t.Rows, catalog.Row{Line: j + 2, Cells: cells})
 		}

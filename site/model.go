@@ -40,6 +40,28 @@ type project struct {
 	raw  map[string]string
 	// Comuni are the ISTAT codes of the comuni concerned, main one first.
 	Comuni []string
+	// Also lists the other datasets that report the same project (the
+	// Province's list and the comune's own file often both do): the
+	// project has one page, and the totals count it once.
+	Also []source
+}
+
+// source is a row of a dataset that reports a project.
+type source struct {
+	Dataset *catalog.DatasetState
+	Line    int
+}
+
+// identity is what makes two rows the same project: the CUP, the national
+// code of public investment projects, or else the project's own code.
+func (p project) identity() string {
+	if cup := strings.ToUpper(strings.TrimSpace(p.text("cup"))); cup != "" {
+		return "cup:" + cup
+	}
+	if code := strings.TrimSpace(p.text("codice_progetto")); code != "" {
+		return "code:" + code
+	}
+	return ""
 }
 
 func (p project) text(field string) string {
@@ -123,6 +145,7 @@ func newModel(b *catalog.Build) (*model, error) {
 	}
 
 	seen := map[string]int{}
+	known := map[string]int{} // identity -> index in m.projects
 	for i := range b.Datasets {
 		d := &b.Datasets[i]
 		if d.Dataset.Schema != "progetti" || !published(d) {
@@ -135,6 +158,17 @@ func newModel(b *catalog.Build) (*model, error) {
 		for r := range t.Rows {
 			rec, raw := record(t, r)
 			p := project{Dataset: d, Row: r, Line: t.Rows[r].Line, rec: rec, raw: raw}
+			id := p.identity()
+			if k, dup := known[id]; dup && id != "" {
+				first := &m.projects[k]
+				first.Also = append(first.Also, source{Dataset: d, Line: p.Line})
+				for _, c := range p.comuni() {
+					if !slices.Contains(first.Comuni, c) {
+						first.Comuni = append(first.Comuni, c)
+					}
+				}
+				continue
+			}
 			slug := slugify(p.text("codice_progetto"))
 			if slug == "" {
 				slug = slugify(d.Dataset.ID + "-" + strconv.Itoa(t.Rows[r].Line))
@@ -144,14 +178,9 @@ func newModel(b *catalog.Build) (*model, error) {
 				slug += "-" + strconv.Itoa(n)
 			}
 			p.Slug = slug
-			add := func(code string) {
-				if code != "" && !slices.Contains(p.Comuni, code) {
-					p.Comuni = append(p.Comuni, code)
-				}
-			}
-			add(p.text("codice_comune"))
-			for _, c := range codeList.FindAllString(p.text("comuni_coinvolti"), -1) {
-				add(c)
+			p.Comuni = p.comuni()
+			if id != "" {
+				known[id] = len(m.projects)
 			}
 			m.projects = append(m.projects, p)
 		}
@@ -168,6 +197,21 @@ func newModel(b *catalog.Build) (*model, error) {
 		m.byPublisher[d.Dataset.Publisher] = append(m.byPublisher[d.Dataset.Publisher], d)
 	}
 	return m, nil
+}
+
+// comuni lists the ISTAT codes of the comuni the row names, main one first.
+func (p project) comuni() []string {
+	var out []string
+	add := func(code string) {
+		if code != "" && !slices.Contains(out, code) {
+			out = append(out, code)
+		}
+	}
+	add(p.text("codice_comune"))
+	for _, c := range codeList.FindAllString(p.text("comuni_coinvolti"), -1) {
+		add(c)
+	}
+	return out
 }
 
 // record returns the normalised values and the raw texts of a row by field.

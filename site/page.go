@@ -623,6 +623,15 @@ func issueRow(f formatter, is catalog.Issue) map[string]any {
 	}
 }
 
+// alsoIn lists the other datasets that report the project.
+func alsoIn(p *project, f formatter) []map[string]any {
+	var out []map[string]any
+	for _, s := range p.Also {
+		out = append(out, map[string]any{"dataset": s.Dataset.Dataset.Title.In(f.lang), "datasetURL": datasetURL(s.Dataset.Dataset.ID), "line": s.Line})
+	}
+	return out
+}
+
 // previewOf returns the first rows of the current version: the preview the
 // pipeline read, or the table itself when it is in memory.
 func previewOf(d *catalog.DatasetState) *catalog.Table {
@@ -807,6 +816,7 @@ func (w *writer) project(f formatter, p *project) frontMatter {
 		"dataset":     p.Dataset.Dataset.Title.In(f.lang),
 		"datasetURL":  datasetURL(p.Dataset.Dataset.ID),
 		"line":        p.Line,
+		"also":        alsoIn(p, f),
 	}
 	if v, ok := p.num("finanziamento_richiesto"); ok {
 		params["requested"] = f.money(v)

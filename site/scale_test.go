@@ -46,6 +46,8 @@ func scaleFixture(n, perComune int) *catalog.Build {
 			cells := append([]catalog.Cell(nil), proj.Table.Rows[j%2].Cells...)
 			pc := fmt.Sprintf("S%s-%04d", code, j+1)
 			cells[0] = catalog.Cell{Raw: pc, Value: pc}
+			cup := fmt.Sprintf("Z%s%08d", code, j+1) // one CUP per project
+			cells[1] = catalog.Cell{Raw: cup, Value: cup}
 			cells[8] = catalog.Cell{Raw: code, Value: code}
 			cells[9] = catalog.Cell{}
 			cells[14] = catalog.Cell{Raw: "1", Value: float64(1000*i + j)}
