@@ -233,15 +233,19 @@ func Run(ctx context.Context, cfg Config, deps Deps) (*Result, error) {
 		res.Duration = time.Since(start)
 		return res, nil
 	}
+	phase := time.Now()
 	build, err := r.snapshot(cat, schemas, now, true)
 	if err != nil {
 		return nil, err
 	}
+	log.Debug("snapshot read", "took", time.Since(phase).Round(time.Millisecond))
+	phase = time.Now()
 	res.Build = build
 	changed := make(map[string]bool, len(outcomes))
 	for id, o := range outcomes {
 		changed[id] = o.Changed
 	}
+	var todo []*catalog.DatasetState
 	for i := range build.Datasets {
 		st := &build.Datasets[i]
 		// An incremental run rewrites the downloads of the datasets that
@@ -249,13 +253,19 @@ func Run(ctx context.Context, cfg Config, deps Deps) (*Result, error) {
 		if cfg.Incremental && !changed[st.Dataset.ID] && exported(cfg.OutDir, st.Downloads) {
 			continue
 		}
-		if err := r.export(ctx, st, cfg.OutDir); err != nil {
-			return nil, err
-		}
+		todo = append(todo, st)
 	}
+	if err := parallel(ctx, todo, workers, func(ctx context.Context, st *catalog.DatasetState) error {
+		return r.export(ctx, st, cfg.OutDir)
+	}); err != nil {
+		return nil, err
+	}
+	log.Debug("exports written", "took", time.Since(phase).Round(time.Millisecond))
+	phase = time.Now()
 	if err := r.standards(ctx, build, cfg.OutDir); err != nil {
 		return nil, err
 	}
+	log.Debug("DCAT-AP_IT and data packages written", "took", time.Since(phase).Round(time.Millisecond))
 	r.fillOutcomes(res)
 	if deps.Render != nil {
 		pages, err := deps.Render(ctx, build, cfg.OutDir)
@@ -290,6 +300,39 @@ func (r *runner) standards(ctx context.Context, build *catalog.Build, outDir str
 		return err
 	}
 	return nil
+}
+
+// parallel runs do on every item, at most workers at once, and stops at
+// the first error.
+func parallel[T any](ctx context.Context, items []T, workers int, do func(context.Context, T) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	sem := make(chan struct{}, max(workers, 1))
+	var wg sync.WaitGroup
+	var once sync.Once
+	var first error
+	for _, it := range items {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			if err := do(ctx, it); err != nil {
+				once.Do(func() { first = err; cancel() })
+			}
+		}()
+	}
+	wg.Wait()
+	if first != nil {
+		return first
+	}
+	return ctx.Err()
 }
 
 // exported reports whether the downloads of a dataset's last export are
@@ -368,37 +411,14 @@ type runner struct {
 // data is an outcome, not an error: only a broken program (a store that
 // cannot be written, a cancelled run) stops the run.
 func (r *runner) each(ctx context.Context, list []catalog.Dataset, workers int, report func(Outcome)) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	sem := make(chan struct{}, workers)
-	var wg sync.WaitGroup
-	var once sync.Once
-	var first error
-	for _, d := range list {
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
+	return parallel(ctx, list, workers, func(ctx context.Context, d catalog.Dataset) error {
+		o, err := r.process(ctx, d)
+		if err != nil {
+			return err
 		}
-		if ctx.Err() != nil {
-			break
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			o, err := r.process(ctx, d)
-			if err != nil {
-				once.Do(func() { first = err; cancel() })
-				return
-			}
-			report(o)
-		}()
-	}
-	wg.Wait()
-	if first != nil {
-		return first
-	}
-	return ctx.Err()
+		report(o)
+		return nil
+	})
 }
 
 // process pulls, reads and judges one dataset, and records the verdict.

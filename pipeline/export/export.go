@@ -47,22 +47,28 @@ func Dataset(ctx context.Context, outDir string, st *catalog.DatasetState, s *ca
 			return nil, fmt.Errorf("export %s: %w", id, err)
 		}
 	}
+	var latest map[string][]byte // the published version's files, by format
 	if st.Current != nil && table != nil {
-		d, err := writeTable(ctx, outDir, dir, id, "", table, s)
+		d, files, err := writeTable(ctx, outDir, dir, id, "", table, s)
 		if err != nil {
 			return nil, fmt.Errorf("export %s: %w", id, err)
 		}
 		downloads = append(downloads, d...)
+		latest = files
 	}
 	for _, v := range st.History {
 		vdir := path.Join(dir, v.ID)
 		d, err := existingTable(outDir, vdir, id, v.ID)
+		if err != nil && latest != nil && st.Current.ID == v.ID {
+			// The published version's own folder gets the same bytes.
+			d, err = copyTable(outDir, vdir, id, v.ID, latest)
+		}
 		if err != nil {
 			t, lerr := load(v.ID)
 			if lerr != nil {
 				return nil, fmt.Errorf("export %s version %s: %w", id, v.ID, lerr)
 			}
-			if d, err = writeTable(ctx, outDir, vdir, id, v.ID, t, s); err != nil {
+			if d, _, err = writeTable(ctx, outDir, vdir, id, v.ID, t, s); err != nil {
 				return nil, fmt.Errorf("export %s version %s: %w", id, v.ID, err)
 			}
 		}
@@ -96,18 +102,33 @@ var formats = []struct {
 	{"xlsx", MediaXLSX, WriteXLSX},
 }
 
-func writeTable(ctx context.Context, outDir, dir, id, version string, t *catalog.Table, s *catalog.Schema) ([]catalog.Download, error) {
+func writeTable(ctx context.Context, outDir, dir, id, version string, t *catalog.Table, s *catalog.Schema) ([]catalog.Download, map[string][]byte, error) {
 	fields := Fields(t, s)
 	var out []catalog.Download
+	files := map[string][]byte{}
 	for _, f := range formats {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		var buf bytes.Buffer
 		if err := f.write(&buf, t, fields); err != nil {
-			return nil, fmt.Errorf("%s: %w", f.ext, err)
+			return nil, nil, fmt.Errorf("%s: %w", f.ext, err)
 		}
 		d, err := writeFile(outDir, path.Join(dir, id+"."+f.ext), f.ext, f.media, version, buf.Bytes())
+		if err != nil {
+			return nil, nil, err
+		}
+		out = append(out, d)
+		files[f.ext] = buf.Bytes()
+	}
+	return out, files, nil
+}
+
+// copyTable writes files already made for another folder.
+func copyTable(outDir, dir, id, version string, files map[string][]byte) ([]catalog.Download, error) {
+	var out []catalog.Download
+	for _, f := range formats {
+		d, err := writeFile(outDir, path.Join(dir, id+"."+f.ext), f.ext, f.media, version, files[f.ext])
 		if err != nil {
 			return nil, err
 		}

@@ -274,10 +274,14 @@ func (x *builder) schema(st *catalog.DatasetState) (*Schema, error) {
 	if s != nil && !s.Open {
 		return TableSchema(s, export.Fields(nil, s)), nil
 	}
-	// An open schema's columns are the file's own.
-	t, err := st.Content()
-	if err != nil {
-		return nil, err
+	// An open schema's columns are the file's own: the preview has them,
+	// without reading the whole table.
+	t := st.Preview
+	if t == nil {
+		var err error
+		if t, err = st.Content(); err != nil {
+			return nil, err
+		}
 	}
 	return TableSchema(s, export.Fields(t, s)), nil
 }
