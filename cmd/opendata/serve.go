@@ -53,7 +53,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		mux.Handle("/sportello/", http.StripPrefix("/sportello", h))
+		mux.Handle("/sportello/", h) // the desk routes under its base path itself
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

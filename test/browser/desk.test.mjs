@@ -1,30 +1,31 @@
 // The upload desk as a clerk uses it: sign in, upload a spreadsheet with
 // errors, read the issues, download the annotated workbook; every page is
-// checked with axe-core (WCAG 2.1 AA). The desk is served by the small
-// desk/internal/deskdemo program until `opendata serve --inbox` exists.
+// checked with axe-core (WCAG 2.1 AA). The desk is served as a Province
+// serves it: `opendata serve --inbox`, at /sportello/.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import {
-  axeViolations, browserMissing, freePort, guardNetwork, launch, root, screenshotPath, startServer, tempDir,
+  axeViolations, browserMissing, buildBinary, freePort, guardNetwork, launch, root, screenshotPath, startServer, tempDir,
 } from './harness.mjs';
 
 const skip = browserMissing();
 const fixture = path.join(root, 'desk', 'testdata', 'pnrr-olgiate-comasco-errori.xlsx');
 
 describe('upload desk', { skip: skip || false }, () => {
-  let dir; let server; let browser; let base; let inbox;
+  const prefix = '/sportello';
+  let dir; let server; let browser; let base; let origin; let inbox;
 
   before(async () => {
     dir = tempDir('opendata-desk-');
-    const bin = path.join(dir, 'deskdemo');
-    execFileSync('go', ['build', '-o', bin, './desk/internal/deskdemo'], { cwd: root, stdio: 'inherit' });
+    const bin = buildBinary(dir);
     inbox = path.join(dir, 'inbox');
     const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    server = await startServer(bin, ['--addr', `127.0.0.1:${port}`, '--accounts', 'desk/testdata/accounts.yaml', '--inbox', inbox], `${base}/accedi`);
+    origin = `http://127.0.0.1:${port}`;
+    base = `${origin}${prefix}`;
+    server = await startServer(bin, ['serve', '--dir', path.join(dir, 'no-portal'), '--addr', `127.0.0.1:${port}`,
+      '--accounts', 'desk/testdata/accounts.yaml', '--inbox', inbox], `${base}/accedi`);
     browser = await launch();
   });
 
@@ -44,14 +45,14 @@ describe('upload desk', { skip: skip || false }, () => {
   test('a clerk signs in, uploads a file with errors and gets it back annotated', async () => {
     // bypassCSP lets axe-core be injected: the desk's CSP forbids inline scripts
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, bypassCSP: true });
-    const external = await guardNetwork(context, base);
+    const external = await guardNetwork(context, origin);
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
 
     // sign-in page, then a wrong password
     let res = await page.goto(`${base}/`);
-    assert.equal(new URL(page.url()).pathname, '/accedi');
+    assert.equal(new URL(page.url()).pathname, `${prefix}/accedi`);
     assert.equal(res.status(), 200);
     await check(page, 'desk-accedi.png');
     await page.getByLabel('Nome utente').fill('olgiate.bianchi');
