@@ -37,13 +37,13 @@ type Row struct {
 // Cell is one value: the text found in the file and the normalised value.
 type Cell struct {
 	// Raw is the text as the spreadsheet shows it.
-	Raw string
+	Raw string `json:"raw,omitempty"`
 	// Value is the normalised value: nil when missing, string, float64,
 	// bool, or a date as a "2006-01-02" string.
-	Value any
+	Value any `json:"value,omitempty"`
 	// Problem is set when the raw text could not be read as the field's type
 	// (for example "12,3,4" for a number); Value is then the raw string.
-	Problem string
+	Problem string `json:"problem,omitempty"`
 }
 
 // Ref returns the position of a cell of the table.

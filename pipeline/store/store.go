@@ -166,10 +166,10 @@ func (s *Store) Accept(ctx context.Context, id string, t *catalog.Table, prov ca
 			SourceRef: prov.Source,
 			Warnings:  len(warnings),
 		}
-		if err := s.writeJSON(s.versionPath(id, vid), t); err != nil {
+		if err := s.writeData(s.versionPath(id, vid), t); err != nil {
 			return catalog.Version{}, false, err
 		}
-		if err := s.writeJSON(s.previewPath(id, vid), preview(t)); err != nil {
+		if err := s.writeData(s.previewPath(id, vid), preview(t)); err != nil {
 			return catalog.Version{}, false, err
 		}
 		r.History = append([]catalog.Version{v}, r.History...)
@@ -331,12 +331,28 @@ func (s *Store) previewPath(id, v string) string {
 	return filepath.Join(s.dir, id, "previews", v+".json")
 }
 
-// writeJSON writes atomically: a reader sees the old file or the new one,
-// never half of one, even if the run is killed.
+// writeJSON writes a small record, indented for people who look into the
+// store.
 func (s *Store) writeJSON(path string, v any) error {
+	return s.write(path, v, " ")
+}
+
+// writeData writes a table compactly: a region's store holds millions of
+// rows.
+func (s *Store) writeData(path string, v any) error {
+	return s.write(path, v, "")
+}
+
+// write writes atomically: a reader sees the old file or the new one,
+// never half of one, even if the run is killed. There is no fsync per
+// file: the rename is what makes the write atomic, and a region's cold run
+// writes tens of thousands of files.
+func (s *Store) write(path string, v any, indent string) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", " ")
+	if indent != "" {
+		enc.SetIndent("", indent)
+	}
 	if err := enc.Encode(v); err != nil {
 		return fmt.Errorf("store: encode %s: %w", path, err)
 	}
@@ -351,10 +367,6 @@ func (s *Store) writeJSON(path string, v any) error {
 	if _, err := tmp.Write(buf.Bytes()); err != nil {
 		tmp.Close()
 		return fmt.Errorf("store: write %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("store: sync %s: %w", path, err)
 	}
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("store: %w", err)
