@@ -17,7 +17,9 @@ const tmpPrefix = ".opendata-tmp-"
 
 // Folder is a target in a local directory. Put writes a temporary file next
 // to the final one and renames it, so a reader sees the old or the new file,
-// never half of one.
+// never half of one. It does not fsync each file: a portal is hundreds of
+// thousands of files, and one lost to a power cut is uploaded again by the
+// next publish, whose listing sees it missing or different.
 type Folder struct {
 	root string
 }
@@ -118,9 +120,6 @@ func (f *Folder) Put(ctx context.Context, key string, body io.ReadSeeker, size i
 	}
 	if err == nil {
 		err = tmp.Chmod(0o644)
-	}
-	if err == nil {
-		err = tmp.Sync()
 	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
