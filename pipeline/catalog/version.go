@@ -47,6 +47,9 @@ type Provenance struct {
 	Fetched  time.Time `json:"fetched"`
 	Checksum string    `json:"checksum"`
 	Size     int64     `json:"size"`
+	// Modified is the modification time of a file source, so that an
+	// untouched file need not be read again to know it is unchanged.
+	Modified time.Time `json:"modified,omitzero"`
 	// ETag and LastModified come from HTTP sources, for conditional GETs.
 	ETag         string `json:"etag,omitempty"`
 	LastModified string `json:"lastModified,omitempty"`

@@ -101,7 +101,7 @@ func (f *Fetcher) Fetch(ctx context.Context, src catalog.Source, prev catalog.Pr
 	case src.URL != "":
 		return f.fetchHTTP(ctx, src.URL, prev)
 	case src.Path != "":
-		return f.fetchPath(ctx, src.Path)
+		return f.fetchPath(ctx, src.Path, prev)
 	}
 	return nil, &Error{Message: catalog.Text{It: "il dataset non indica da dove prendere il file", En: "the dataset names no source"}}
 }
@@ -113,7 +113,10 @@ func (f *Fetcher) now() time.Time {
 	return time.Now()
 }
 
-func (f *Fetcher) fetchPath(ctx context.Context, p string) (*Result, error) {
+// fetchPath reads a file of the catalog folder. A file with the size and
+// modification time recorded last time is not read again: like a 304, it
+// costs one stat.
+func (f *Fetcher) fetchPath(ctx context.Context, p string, prev catalog.Provenance) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -122,11 +125,22 @@ func (f *Fetcher) fetchPath(ctx context.Context, p string) (*Result, error) {
 		return nil, &Error{Source: p, Message: catalog.Text{It: "il file non si trova nel catalogo", En: "the file is not in the catalog folder"}, Err: err}
 	}
 	defer file.Close()
+	var modified time.Time
+	if info, err := file.Stat(); err == nil {
+		modified = info.ModTime().UTC()
+		if !modified.IsZero() && prev.Source == p && modified.Equal(prev.Modified) && info.Size() == prev.Size {
+			unchanged := prev
+			unchanged.Fetched = f.now().UTC()
+			return &Result{Name: path.Base(p), Prov: unchanged, NotModified: true}, nil
+		}
+	}
 	data, err := readCapped(file, f.MaxBytes)
 	if err != nil {
 		return nil, &Error{Source: p, Message: tooBig(f.MaxBytes), Err: err}
 	}
-	return &Result{Name: path.Base(p), Data: data, Prov: provenance(p, data, f.now())}, nil
+	prov := provenance(p, data, f.now())
+	prov.Modified = modified
+	return &Result{Name: path.Base(p), Data: data, Prov: prov}, nil
 }
 
 func provenance(src string, data []byte, at time.Time) catalog.Provenance {

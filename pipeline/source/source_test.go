@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -118,5 +120,31 @@ func TestHTTP(t *testing.T) {
 		if !errors.As(err, &se) || !strings.Contains(se.Message.It, want) {
 			t.Errorf("%s: got %v, want a source error saying %q", p, err, want)
 		}
+	}
+}
+
+func TestPathUnchangedIsNotRead(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "progetti.csv")
+	if err := os.WriteFile(p, []byte("a;b\n1;2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f := New(os.DirFS(dir), nil)
+	ctx := context.Background()
+	first, err := f.Fetch(ctx, catalog.Source{Path: "progetti.csv"}, catalog.Provenance{})
+	if err != nil || first.NotModified || first.Prov.Modified.IsZero() {
+		t.Fatalf("first read: %v %+v", err, first)
+	}
+	again, err := f.Fetch(ctx, catalog.Source{Path: "progetti.csv"}, first.Prov)
+	if err != nil || !again.NotModified || again.Data != nil || again.Prov.Checksum != first.Prov.Checksum {
+		t.Fatalf("untouched file: %v %+v", err, again)
+	}
+	// Rewritten with the same size: the new time says it must be read.
+	later := first.Prov.Modified.Add(time.Second)
+	os.WriteFile(p, []byte("a;b\n3;4\n"), 0o644)
+	os.Chtimes(p, later, later)
+	third, err := f.Fetch(ctx, catalog.Source{Path: "progetti.csv"}, first.Prov)
+	if err != nil || third.NotModified || string(third.Data) != "a;b\n3;4\n" {
+		t.Fatalf("rewritten file: %v %+v", err, third)
 	}
 }

@@ -212,8 +212,9 @@ func (s *Store) Unchanged(ctx context.Context, id string, prov catalog.Provenanc
 		r.Latest = r.previousJudgement()
 		changed = true
 	}
-	if (prov.ETag != "" && prov.ETag != r.Source.ETag) || (prov.LastModified != "" && prov.LastModified != r.Source.LastModified) {
-		r.Source.ETag, r.Source.LastModified = prov.ETag, prov.LastModified
+	if (prov.ETag != "" && prov.ETag != r.Source.ETag) || (prov.LastModified != "" && prov.LastModified != r.Source.LastModified) ||
+		(!prov.Modified.IsZero() && !prov.Modified.Equal(r.Source.Modified)) {
+		r.Source.ETag, r.Source.LastModified, r.Source.Modified = prov.ETag, prov.LastModified, prov.Modified
 		changed = true
 	}
 	if r.Status() == catalog.Accepted {
