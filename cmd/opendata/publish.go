@@ -173,7 +173,10 @@ func runOnce(ctx context.Context, e *env, log *slog.Logger, c *common, out strin
 		}
 		fmt.Fprintf(e.stdout, "Published %s to %s: %s\n", out, p.to, sum)
 	}
-	if p.dryRun {
+	if p.dryRun || !res.Rendered {
+		// With nothing changed there is nothing to send: what the state
+		// gained (when each source was last confirmed, a new ETag) goes
+		// with the next run that changes something.
 		return res, nil
 	}
 	if _, err := publish.PushState(ctx, target, c.state, opt); err != nil {
