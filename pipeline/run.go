@@ -85,6 +85,8 @@ type Outcome struct {
 	Changed bool
 	// Pulled is false for a dataset the run did not pull (Config.Only).
 	Pulled bool
+	// Exported is true when the run already wrote the dataset's downloads.
+	Exported bool
 	// Reason is the first blocking issue or the fetch error.
 	Reason catalog.Text
 }
@@ -163,7 +165,7 @@ func Run(ctx context.Context, cfg Config, deps Deps) (*Result, error) {
 		f.Now = now
 		fetcher = f
 	}
-	r := &runner{cat: cat, schemas: schemas, store: st, fetch: fetcher, log: log, now: now}
+	r := &runner{cat: cat, schemas: schemas, store: st, fetch: fetcher, log: log, now: now, outDir: cfg.OutDir}
 	if cfg.Inbox != "" {
 		r.inbox = &source.Inbox{Dir: cfg.Inbox, MaxBytes: 200 << 20}
 	}
@@ -241,16 +243,16 @@ func Run(ctx context.Context, cfg Config, deps Deps) (*Result, error) {
 	log.Debug("snapshot read", "took", time.Since(phase).Round(time.Millisecond))
 	phase = time.Now()
 	res.Build = build
-	changed := make(map[string]bool, len(outcomes))
+	changed, exportedNow := make(map[string]bool, len(outcomes)), make(map[string]bool, len(outcomes))
 	for id, o := range outcomes {
-		changed[id] = o.Changed
+		changed[id], exportedNow[id] = o.Changed, o.Exported
 	}
 	var todo []*catalog.DatasetState
 	for i := range build.Datasets {
 		st := &build.Datasets[i]
 		// An incremental run rewrites the downloads of the datasets that
 		// changed; the others keep the files of their last export.
-		if cfg.Incremental && !changed[st.Dataset.ID] && exported(cfg.OutDir, st.Downloads) {
+		if exportedNow[st.Dataset.ID] || cfg.Incremental && !changed[st.Dataset.ID] && exported(cfg.OutDir, st.Downloads) {
 			continue
 		}
 		todo = append(todo, st)
@@ -405,6 +407,9 @@ type runner struct {
 	registry validate.Registry
 	log      *slog.Logger
 	now      func() time.Time
+	// outDir receives the downloads of a dataset as soon as a new version
+	// is accepted, while its table is still in memory.
+	outDir string
 }
 
 // each processes datasets with at most workers at once. A dataset's bad
@@ -469,6 +474,19 @@ func (r *runner) process(ctx context.Context, d catalog.Dataset) (Outcome, error
 	}
 	o.Status, o.New, o.Rows = catalog.Accepted, isNew, v.Rows
 	o.Changed = isNew || rec.Current != v.ID || rec.Status() != catalog.Accepted
+	if o.Changed {
+		// Export now, with the table in memory: reading it back from the
+		// store later would cost as much again.
+		state, err := r.state(d, false)
+		if err != nil {
+			return o, err
+		}
+		state.Table = t
+		if err := r.export(ctx, state, r.outDir); err != nil {
+			return o, err
+		}
+		o.Exported = true
+	}
 	log.Info("file accepted", "version", v.ID, "new", isNew, "rows", v.Rows)
 	return o, nil
 }
