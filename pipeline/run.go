@@ -48,7 +48,13 @@ type Config struct {
 	Incremental bool
 	// Inbox is the upload desk's folder: a dataset with an upload there
 	// takes its newest upload as its file, before its catalog source.
+	// Deps.Inbox, when set, is used instead (an inbox in a bucket).
 	Inbox string
+}
+
+// Inbox gives the newest upload of a dataset, or nil when there is none.
+type Inbox interface {
+	Latest(ctx context.Context, dataset string) (*source.Result, error)
 }
 
 // Fetcher gets a dataset's raw file.
@@ -67,6 +73,8 @@ type Deps struct {
 	Fetcher Fetcher
 	// Render renders the portal; nil skips rendering (exports only).
 	Render RenderFunc
+	// Inbox is the upload desk's inbox when it is not a folder.
+	Inbox Inbox
 	// Progress, if set, is told when each dataset is done.
 	Progress func(done, total int, id string)
 	Now      func() time.Time
@@ -166,7 +174,10 @@ func Run(ctx context.Context, cfg Config, deps Deps) (*Result, error) {
 		fetcher = f
 	}
 	r := &runner{cat: cat, schemas: schemas, store: st, fetch: fetcher, log: log, now: now, outDir: cfg.OutDir}
-	if cfg.Inbox != "" {
+	switch {
+	case deps.Inbox != nil:
+		r.inbox = deps.Inbox
+	case cfg.Inbox != "":
 		r.inbox = &source.Inbox{Dir: cfg.Inbox, MaxBytes: 200 << 20}
 	}
 
@@ -403,7 +414,7 @@ type runner struct {
 	schemas  map[string]*validate.Schema
 	store    *store.Store
 	fetch    Fetcher
-	inbox    *source.Inbox
+	inbox    Inbox
 	registry validate.Registry
 	log      *slog.Logger
 	now      func() time.Time

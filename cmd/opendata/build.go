@@ -40,8 +40,11 @@ func build(ctx context.Context, e *env, c *common, out string) (*pipeline.Result
 	if err != nil {
 		return nil, err
 	}
-	cfg := pipeline.Config{Catalog: cat, OutDir: out, StateDir: c.state, Inbox: c.inbox}
+	cfg := pipeline.Config{Catalog: cat, OutDir: out, StateDir: c.state}
 	deps := pipeline.Deps{Log: log, Render: render(log), Progress: progress(e.stderr, log)}
+	if err := c.pipelineInbox(ctx, &cfg, &deps); err != nil {
+		return nil, err
+	}
 	res, err := pipeline.Run(ctx, cfg, deps)
 	if err != nil {
 		return nil, err

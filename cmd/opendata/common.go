@@ -24,7 +24,7 @@ func addCommon(f *flag.FlagSet) *common {
 	c := &common{}
 	f.StringVar(&c.catalog, "catalog", "", "catalog `folder` (portal.yaml and one YAML file per dataset); default: the embedded demo catalog")
 	f.StringVar(&c.state, "state", ".opendata/state", "`folder` that keeps versions and history between runs")
-	f.StringVar(&c.inbox, "inbox", "", "upload desk `folder`: a dataset's newest upload there comes before its catalog source")
+	f.StringVar(&c.inbox, "inbox", "", "upload desk inbox, a `folder` or s3://bucket/prefix: a dataset's newest upload there comes before its catalog source")
 	f.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
 	f.BoolVar(&c.verbose, "v", false, "verbose: log every step")
 	return c

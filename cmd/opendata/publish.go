@@ -152,8 +152,12 @@ func runOnce(ctx context.Context, e *env, log *slog.Logger, c *common, out strin
 		return nil, err
 	}
 	cfg := extra
-	cfg.Catalog, cfg.OutDir, cfg.StateDir, cfg.Inbox, cfg.Incremental = cat, out, c.state, c.inbox, true
-	res, err := run(ctx, cfg, pipeline.Deps{Log: log, Render: render(log), Progress: progress(e.stderr, log)})
+	cfg.Catalog, cfg.OutDir, cfg.StateDir, cfg.Incremental = cat, out, c.state, true
+	deps := pipeline.Deps{Log: log, Render: render(log), Progress: progress(e.stderr, log)}
+	if err := c.pipelineInbox(ctx, &cfg, &deps); err != nil {
+		return nil, err
+	}
+	res, err := run(ctx, cfg, deps)
 	if err != nil {
 		return nil, err
 	}

@@ -78,7 +78,7 @@ func newDesk(ctx context.Context, e *env, c *common, accounts string, retention 
 	if err != nil {
 		return nil, usageError("accounts: %v", err)
 	}
-	box, err := desk.OpenFolder(ctx, c.inbox, retention)
+	box, err := c.deskInbox(ctx, retention)
 	if err != nil {
 		return nil, err
 	}

@@ -60,13 +60,7 @@ func (in *Inbox) Latest(ctx context.Context, dataset string) (*Result, error) {
 	if err != nil {
 		return nil, &Error{Source: "inbox/" + dataset + "/" + newest, Message: tooBig(in.MaxBytes), Err: err}
 	}
-	at := time.Now()
-	if stamp, _, ok := strings.Cut(newest, "-"); ok {
-		if t, err := time.Parse("20060102T150405Z", stamp); err == nil {
-			at = t
-		}
-	}
-	return &Result{Name: clerkName(newest), Data: data, Prov: provenance("inbox/"+path.Join(dataset, newest), data, at)}, nil
+	return &Result{Name: clerkName(newest), Data: data, Prov: provenance("inbox/"+path.Join(dataset, newest), data, stampTime(newest))}, nil
 }
 
 // clerkName strips the time stamp and checksum the desk put in front.
@@ -76,4 +70,61 @@ func clerkName(stored string) string {
 		return parts[2]
 	}
 	return stored
+}
+
+// Objects is the part of an object store an inbox in a bucket is read
+// through; cmd adapts the publisher's S3 target to it.
+type Objects interface {
+	// Keys lists the keys under prefix, sorted.
+	Keys(ctx context.Context, prefix string) ([]string, error)
+	Read(ctx context.Context, key string) ([]byte, error)
+}
+
+// BucketInbox is the upload desk's inbox in an object store (an S3
+// prefix), with the same layout as the folder.
+type BucketInbox struct {
+	Objects  Objects
+	MaxBytes int64
+}
+
+// Latest returns the newest file uploaded for a dataset, or nil.
+func (in *BucketInbox) Latest(ctx context.Context, dataset string) (*Result, error) {
+	if !filepath.IsLocal(dataset) || strings.ContainsAny(dataset, `/\`) {
+		return nil, fmt.Errorf("inbox: bad dataset id %q", dataset)
+	}
+	keys, err := in.Objects.Keys(ctx, dataset+"/")
+	if err != nil {
+		return nil, fmt.Errorf("inbox: %w", err)
+	}
+	newest, newestName := "", ""
+	for _, k := range keys {
+		name := strings.TrimPrefix(k, dataset+"/")
+		if name == "" || strings.Contains(name, "/") || strings.HasPrefix(name, ".") {
+			continue
+		}
+		if name > newestName {
+			newest, newestName = k, name
+		}
+	}
+	if newest == "" {
+		return nil, nil
+	}
+	data, err := in.Objects.Read(ctx, newest)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: %w", err)
+	}
+	if in.MaxBytes > 0 && int64(len(data)) > in.MaxBytes {
+		return nil, &Error{Source: "inbox/" + newest, Message: tooBig(in.MaxBytes)}
+	}
+	return &Result{Name: clerkName(path.Base(newest)), Data: data, Prov: provenance("inbox/"+newest, data, stampTime(path.Base(newest)))}, nil
+}
+
+// stampTime reads the upload time the desk put at the head of a name.
+func stampTime(name string) time.Time {
+	if stamp, _, ok := strings.Cut(name, "-"); ok {
+		if t, err := time.Parse("20060102T150405Z", stamp); err == nil {
+			return t
+		}
+	}
+	return time.Now()
 }
