@@ -10,13 +10,11 @@ import (
 	"github.com/provincia-como/opendata/schemas"
 )
 
-// RegistrySchema is the schema of the registry of comuni: datasets of this
-// kind are read first, and their codes check the others.
-const RegistrySchema = "comuni"
-
-// ProjectsSchema is the schema of projects with funding and progress: the
-// portal has a page for each of their rows.
-const ProjectsSchema = "progetti"
+// The schema names the pipeline treats specially.
+const (
+	RegistrySchema = catalog.RegistrySchema
+	ProjectsSchema = catalog.ProjectsSchema
+)
 
 // LoadSchemas compiles the embedded schemas.
 func LoadSchemas() (map[string]*validate.Schema, error) {

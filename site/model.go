@@ -113,7 +113,7 @@ func newModel(b *catalog.Build) (*model, error) {
 	m := &model{b: b, byCode: map[string]*comune{}}
 	for i := range b.Datasets {
 		d := &b.Datasets[i]
-		if d.Dataset.Schema != "comuni" || !published(d) || m.registry != "" {
+		if d.Dataset.Schema != catalog.RegistrySchema || !published(d) || m.registry != "" {
 			continue
 		}
 		m.registry = d.Dataset.ID
@@ -148,7 +148,7 @@ func newModel(b *catalog.Build) (*model, error) {
 	known := map[string]int{} // identity -> index in m.projects
 	for i := range b.Datasets {
 		d := &b.Datasets[i]
-		if d.Dataset.Schema != "progetti" || !published(d) {
+		if d.Dataset.Schema != catalog.ProjectsSchema || !published(d) {
 			continue
 		}
 		t, err := d.Content()

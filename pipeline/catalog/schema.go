@@ -1,5 +1,15 @@
 package catalog
 
+// The kinds of dataset the portal knows beyond their tables.
+const (
+	// RegistrySchema is the registry of comuni: read first, its codes check
+	// the other datasets, and the portal has a page for each comune.
+	RegistrySchema = "comuni"
+	// ProjectsSchema is projects with funding and progress: the portal has
+	// a page for each project.
+	ProjectsSchema = "progetti"
+)
+
 // FieldType is the type of a field, in Table Schema's words.
 type FieldType string
 

@@ -33,10 +33,6 @@ const FileName = "datapackage.json"
 // MediaType is the media type of a descriptor.
 const MediaType = "application/json"
 
-// RegistrySchema is the schema of the registry of comuni, which the
-// foreign keys of the comune fields point at.
-const RegistrySchema = "comuni"
-
 // RegistryKey is the field of the registry the foreign keys reference.
 const RegistryKey = "codice_istat"
 
@@ -249,7 +245,7 @@ func newBuilder(b *catalog.Build) *builder {
 	x := &builder{b: b, base: base(b.Portal.BaseURL)}
 	for i := range b.Datasets {
 		st := &b.Datasets[i]
-		if st.Dataset.Schema == RegistrySchema && st.Current != nil && csvOf(st) != nil {
+		if st.Dataset.Schema == catalog.RegistrySchema && st.Current != nil && csvOf(st) != nil {
 			if t, err := st.Content(); err == nil && t != nil {
 				x.registry, x.registryTable = st, t
 				break

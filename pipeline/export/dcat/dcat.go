@@ -62,10 +62,6 @@ func Prefixes() []rdf.Prefix {
 	}
 }
 
-// RegistrySchema is the schema of the registry of comuni, where the names
-// of the places in dct:spatial come from.
-const RegistrySchema = "comuni"
-
 // Published reports whether a dataset goes into the catalog: it needs a
 // published version to offer, and an example dataset is not real data to
 // send to the national catalogue.
@@ -186,7 +182,7 @@ func Graph(b *catalog.Build) (rdf.Graph, error) {
 func places(b *catalog.Build) map[string]place {
 	out := map[string]place{}
 	for _, st := range b.Datasets {
-		if st.Dataset.Schema != RegistrySchema {
+		if st.Dataset.Schema != catalog.RegistrySchema {
 			continue
 		}
 		t, err := st.Content()
