@@ -475,7 +475,7 @@ func (r *runner) process(ctx context.Context, d catalog.Dataset) (Outcome, error
 	}
 	if catalog.Blocking(issues) {
 		o.Status, o.Changed = catalog.Refused, true
-		o.Reason = firstReason(issues)
+		o.Reason = catalog.FirstReason(issues)
 		log.Warn("file refused, last good version kept", "issues", len(issues), "first", o.Reason.En)
 		return o, r.store.Refuse(ctx, d.ID, res.Prov, issues)
 	}
@@ -538,16 +538,6 @@ func judge(ctx context.Context, s *validate.Schema, reg validate.Registry, name 
 		return nil, nil, err
 	}
 	return issues, t, nil
-}
-
-func firstReason(issues []catalog.Issue) catalog.Text {
-	for _, i := range issues {
-		if i.Severity != catalog.Warning {
-			w := i.Ref.String()
-			return catalog.Text{It: w + ": " + i.Message.It, En: w + ": " + i.Message.En}
-		}
-	}
-	return catalog.Text{}
 }
 
 // state gathers what the portal shows of a dataset.

@@ -8,9 +8,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/provincia-como/opendata/pipeline"
 	"github.com/provincia-como/opendata/pipeline/catalog"
+	"github.com/provincia-como/opendata/pipeline/validate"
 )
 
 // checkLimit caps the size of a file check reads: a spreadsheet larger than
@@ -143,7 +145,7 @@ func printReport(w io.Writer, r fileReport, lang string) {
 		verdict = words[1]
 	}
 	fmt.Fprintf(w, "%s: %s (%d %s, schema %s)\n", r.File, verdict, r.Rows, words[2], r.Schema)
-	for _, i := range r.Issues {
-		fmt.Fprintf(w, "  %s  [%s] %s\n", i.Ref, i.Rule, i.Message.In(lang))
+	for line := range strings.Lines(validate.Report(r.Issues, lang)) {
+		fmt.Fprint(w, "  ", line)
 	}
 }

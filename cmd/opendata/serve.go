@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"mime"
 	"net"
 	"net/http"
 	"os"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/provincia-como/opendata/desk"
 	"github.com/provincia-como/opendata/pipeline"
+	"github.com/provincia-como/opendata/pipeline/publish"
 )
 
 func runServe(ctx context.Context, e *env, args []string) error {
@@ -41,10 +41,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stdout, h)
 		return nil
 	}
-	registerTypes()
 	mux := http.NewServeMux()
 	if info, err := os.Stat(*dir); err == nil && info.IsDir() {
-		mux.Handle("/", http.FileServer(http.Dir(*dir)))
+		mux.Handle("/", typed(http.FileServer(http.Dir(*dir))))
 	} else if c.inbox == "" {
 		return usageError("nothing to serve in %s: run `opendata build` first", *dir)
 	}
@@ -93,18 +92,16 @@ func newDesk(ctx context.Context, e *env, c *common, accounts string, retention 
 	return desk.New(desk.Config{Checker: chk, Catalog: chk.Catalog, Accounts: acc, Inbox: box, Log: log, Secure: secure, BasePath: "/sportello/"})
 }
 
-// registerTypes teaches the file server the types harvesters and browsers
-// expect for the open-data formats.
-func registerTypes() {
-	for ext, t := range map[string]string{
-		".rdf":    "application/rdf+xml",
-		".ttl":    "text/turtle; charset=utf-8",
-		".jsonld": "application/ld+json",
-		".csv":    "text/csv; charset=utf-8",
-		".xlsx":   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-	} {
-		_ = mime.AddExtensionType(ext, t)
-	}
+// typed serves files with the Content-Type the publisher gives them in the
+// bucket (harvesters refuse RDF or Turtle served as text/plain), rather than
+// what the machine's mime tables say.
+func typed(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if t, ok := publish.KnownType(r.URL.Path); ok {
+			w.Header().Set("Content-Type", t)
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 // serveUntilDone serves until ctx ends, then lets requests in flight finish.

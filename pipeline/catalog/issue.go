@@ -38,3 +38,15 @@ func Blocking(issues []Issue) bool {
 	}
 	return false
 }
+
+// FirstReason is the first blocking issue as one line, "where: what", for
+// summaries and the status of a refused file; empty when none blocks.
+func FirstReason(issues []Issue) Text {
+	for _, i := range issues {
+		if i.Severity != Warning {
+			where := i.Ref.String()
+			return Text{It: where + ": " + i.Message.It, En: where + ": " + i.Message.En}
+		}
+	}
+	return Text{}
+}

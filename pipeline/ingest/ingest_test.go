@@ -90,15 +90,6 @@ func rules(issues []catalog.Issue) []string {
 	return r
 }
 
-func issueOf(issues []catalog.Issue, rule string) (catalog.Issue, bool) {
-	for _, i := range issues {
-		if i.Rule == rule {
-			return i, true
-		}
-	}
-	return catalog.Issue{}, false
-}
-
 // want is a value expected in a cell: Value, and Problem when set.
 type want struct {
 	row     int

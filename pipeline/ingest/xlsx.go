@@ -32,7 +32,7 @@ func sniffZip(name string, data []byte) (format, error) {
 	case has["xl/workbook.xml"] != nil:
 		return formatXLSX, nil
 	case has["word/document.xml"] != nil || has["ppt/presentation.xml"] != nil:
-		return 0, unreadable(name, msgNotSheet, errors.New("Word or PowerPoint document"))
+		return 0, unreadable(name, msgNotSheet, errors.New("a Word or PowerPoint document"))
 	case has["[content_types].xml"] != nil:
 		return formatXLSX, nil // a workbook with unusual part names: let excelize try
 	case has["mimetype"] != nil:

@@ -68,10 +68,17 @@ func ContentType(key string, head []byte) string {
 			return "application/rdf+xml"
 		}
 	}
-	if t, ok := mediaTypes[ext]; ok {
+	if t, ok := KnownType(key); ok {
 		return t
 	}
 	return http.DetectContentType(head)
+}
+
+// KnownType returns the media type of a file by its extension alone, if
+// the extension is one the publisher knows.
+func KnownType(key string) (string, bool) {
+	t, ok := mediaTypes[strings.ToLower(path.Ext(key))]
+	return t, ok
 }
 
 // xmlRoot returns the local name of the first element in head.

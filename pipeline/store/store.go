@@ -187,7 +187,7 @@ func (s *Store) Accept(ctx context.Context, id string, t *catalog.Table, prov ca
 // Refuse records a file that did not pass validation. The published version
 // does not change.
 func (s *Store) Refuse(ctx context.Context, id string, prov catalog.Provenance, issues []catalog.Issue) error {
-	return s.attempt(ctx, id, prov, catalog.Attempt{Status: catalog.Refused, Reason: firstReason(issues), Issues: issues})
+	return s.attempt(ctx, id, prov, catalog.Attempt{Status: catalog.Refused, Reason: catalog.FirstReason(issues), Issues: issues})
 }
 
 // Stale records a source that could not be fetched. The published version
@@ -308,16 +308,6 @@ func (s *Store) Table(id, version string) (*catalog.Table, error) {
 		return nil, fmt.Errorf("store %s version %s: damaged: %w", id, version, err)
 	}
 	return &t, nil
-}
-
-func firstReason(issues []catalog.Issue) catalog.Text {
-	for _, i := range issues {
-		if i.Severity != catalog.Warning {
-			where := i.Ref.String()
-			return catalog.Text{It: where + ": " + i.Message.It, En: where + ": " + i.Message.En}
-		}
-	}
-	return catalog.Text{}
 }
 
 func (s *Store) save(r *Record) error { return s.writeJSON(s.statePath(r.ID), r) }

@@ -119,6 +119,10 @@ describe('portal', { skip: skip || false }, () => {
       ['/datasets/pnrr-cantu/pnrr-cantu.csv', 'text/csv'],
       ['/datasets/pnrr-cantu/pnrr-cantu.json', 'application/json'],
       ['/datasets/pnrr-cantu/pnrr-cantu.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+      // harvesters refuse RDF served as text/plain
+      ['/catalog.rdf', 'application/rdf+xml'],
+      ['/catalog.ttl', 'text/turtle'],
+      ['/catalog.jsonld', 'application/ld+json'],
     ]) {
       const res = await fetch(base + p);
       assert.equal(res.status, 200, p);

@@ -528,7 +528,7 @@ func writeOlgiate(name string, d *pnrrData) error {
 	// BASCO (E11B21008820006). Check before spoiling them.
 	brics, basco := rows[0], rows[1]
 	if brics[1] != "E11B21008280006" || basco[1] != "E11B21008820006" || basco[7] != 26760.0 {
-		return fmt.Errorf("Olgiate Comasco rows changed upstream: %v / %v", brics, basco)
+		return fmt.Errorf("the Olgiate Comasco rows changed upstream: %v / %v", brics, basco)
 	}
 	brics[1] = "E11B2100828006" // CUP: one "0" left out, 14 characters
 	basco[7] = 26670.0          // total: 26.760 typed as 26.670
