@@ -37,8 +37,8 @@ type Bucket struct {
 const auditPrefix = "audit/"
 
 // OpenBucket opens an inbox in an object store and cleans its quarantine.
-func OpenBucket(ctx context.Context, o Objects, retention time.Duration) (*Bucket, error) {
-	b := &Bucket{o: o, retention: retention, now: time.Now}
+func OpenBucket(ctx context.Context, o Objects, k Keeping) (*Bucket, error) {
+	b := &Bucket{o: o, retention: k.Retention, now: k.clock()}
 	if err := b.Clean(ctx); err != nil {
 		return nil, err
 	}

@@ -58,7 +58,7 @@ func TestSessionCookie(t *testing.T) {
 	for _, tls := range []bool{false, true} {
 		c := realChecker(t)
 		acc, _ := desk.LoadAccounts("testdata/accounts.yaml")
-		box, _ := desk.OpenFolder(t.Context(), t.TempDir(), 0)
+		box, _ := desk.OpenFolder(t.Context(), t.TempDir(), desk.Keeping{})
 		d, err := desk.New(desk.Config{Checker: c, Catalog: c.Catalog, Accounts: acc, Inbox: box})
 		if err != nil {
 			t.Fatal(err)
@@ -438,7 +438,7 @@ func TestPathTraversal(t *testing.T) {
 		t.Run(sent, func(t *testing.T) {
 			root := t.TempDir()
 			f := newFixture(t, func(c *desk.Config) {
-				box, err := desk.OpenFolder(t.Context(), filepath.Join(root, "inbox"), 0)
+				box, err := desk.OpenFolder(t.Context(), filepath.Join(root, "inbox"), desk.Keeping{})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -75,11 +75,13 @@ func newFixture(t testing.TB, tweak func(*desk.Config)) *fixture {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(t.TempDir(), "inbox")
-	box, err := desk.OpenFolder(context.Background(), dir, 24*time.Hour)
+	// The desk stamps entries and the inbox ages them by this one clock,
+	// never the machine's: the fixture behaves alike on any day it runs.
+	clk := &clock{t: time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)}
+	box, err := desk.OpenFolder(context.Background(), dir, desk.Keeping{Retention: 24 * time.Hour, Now: clk.now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	clk := &clock{t: time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)}
 	cfg := desk.Config{Checker: c, Catalog: c.Catalog, Accounts: acc, Inbox: box, Now: clk.now}
 	if tweak != nil {
 		tweak(&cfg)

@@ -81,10 +81,28 @@ const AuditFile = "audit.jsonl"
 
 const stampLayout = "20060102T150405Z"
 
+// Keeping says how long an inbox keeps quarantined files, and by which clock.
+// The desk and its inbox must share one clock: the desk stamps entries with
+// it and the inbox ages them with it.
+type Keeping struct {
+	// Retention is how long refused files stay in quarantine; 0 keeps them
+	// for ever.
+	Retention time.Duration
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+func (k Keeping) clock() func() time.Time {
+	if k.Now == nil {
+		return time.Now
+	}
+	return k.Now
+}
+
 // OpenFolder prepares an inbox folder and removes quarantined files older
-// than retention (0 keeps them for ever).
-func OpenFolder(ctx context.Context, dir string, retention time.Duration) (*Folder, error) {
-	f := &Folder{dir: dir, retention: retention, now: time.Now}
+// than the retention time.
+func OpenFolder(ctx context.Context, dir string, k Keeping) (*Folder, error) {
+	f := &Folder{dir: dir, retention: k.Retention, now: k.clock()}
 	if err := os.MkdirAll(filepath.Join(dir, QuarantineDir), 0o750); err != nil {
 		return nil, fmt.Errorf("inbox: %w", err)
 	}

@@ -90,11 +90,11 @@ func (c *common) pipelineInbox(ctx context.Context, cfg *pipeline.Config, deps *
 // deskInbox opens the desk's inbox, a folder or an S3 prefix.
 func (c *common) deskInbox(ctx context.Context, retention time.Duration) (desk.Inbox, error) {
 	if !isBucket(c.inbox) {
-		return desk.OpenFolder(ctx, c.inbox, retention)
+		return desk.OpenFolder(ctx, c.inbox, desk.Keeping{Retention: retention})
 	}
 	b, err := openBucket(ctx, c.inbox)
 	if err != nil {
 		return nil, err
 	}
-	return desk.OpenBucket(ctx, b, retention)
+	return desk.OpenBucket(ctx, b, desk.Keeping{Retention: retention})
 }
