@@ -62,6 +62,9 @@ func run(shared, out string) error {
 	if err := writeEgov(filepath.Join(out, "progetti-egov-provincia.xlsx")); err != nil {
 		return err
 	}
+	if err := writeClassificazioni(filepath.Join(out, "classificazioni-comuni-como.xlsx"), filepath.Join(shared, classifFile)); err != nil {
+		return fmt.Errorf("classificazioni-comuni-como.xlsx: %w", err)
+	}
 	pnrr, err := readPNRR(shared, comuni)
 	if err != nil {
 		return err
@@ -183,13 +186,120 @@ func readComuni(situas, classif string) ([]comune, error) {
 	return out, nil
 }
 
+// writeClassificazioni copies the rows of Como's comuni (ISTAT code 013…)
+// of ISTAT's «Classificazioni statistiche e dimensione dei comuni» workbook
+// as they are: every column, the stored values, and each column's number
+// format, so the copy displays the same rounding as the original (13.15 for
+// an area stored as 13.1462). It is the demo's free table: the portal must
+// publish the stored values, not what the cells display.
+func writeClassificazioni(name, classif string) error {
+	src, err := excelize.OpenFile(classif)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	const sheet = "Comuni 01-01-2023"
+	rows, err := src.GetRows(sheet, excelize.Options{RawCellValue: true})
+	if err != nil {
+		return err
+	}
+	if len(rows) < 2 {
+		return fmt.Errorf("sheet %q is empty", sheet)
+	}
+	header := rows[0]
+	codeCol := slices.IndexFunc(header, func(h string) bool {
+		return strings.HasPrefix(h, "Codice Istat del Comune") && strings.Contains(h, "alfanumerico")
+	})
+	if codeCol < 0 {
+		return fmt.Errorf("no column of alphanumeric ISTAT codes in %q", header)
+	}
+	// Each column's format, taken from the first data row of the original.
+	formats := make([]*excelize.Style, len(header))
+	for c := range header {
+		cell, _ := excelize.CoordinatesToCellName(c+1, 2)
+		id, err := src.GetCellStyle(sheet, cell)
+		if err != nil {
+			return err
+		}
+		st, err := src.GetStyle(id)
+		if err != nil {
+			return err
+		}
+		formats[c] = &excelize.Style{NumFmt: st.NumFmt, CustomNumFmt: st.CustomNumFmt}
+	}
+	// The original's cell types: text cells stay text (codes keep their
+	// leading zeros), number cells stay numbers.
+	textCol := make([]bool, len(header))
+	for c := range header {
+		cell, _ := excelize.CoordinatesToCellName(c+1, 2)
+		t, err := src.GetCellType(sheet, cell)
+		if err != nil {
+			return err
+		}
+		textCol[c] = t == excelize.CellTypeSharedString || t == excelize.CellTypeInlineString
+	}
+
+	f := newWorkbook("Classificazioni statistiche e dimensione dei comuni della Provincia di Como (ISTAT, 01/01/2023)")
+	defer f.Close()
+	out := "Comuni 01-01-2023"
+	if err := f.SetSheetName("Sheet1", out); err != nil {
+		return err
+	}
+	st, err := newStyles(f)
+	if err != nil {
+		return err
+	}
+	styleOf := make([]int, len(header))
+	for c, fm := range formats {
+		if styleOf[c], err = f.NewStyle(fm); err != nil {
+			return err
+		}
+	}
+	for c, h := range header {
+		cell, _ := excelize.CoordinatesToCellName(c+1, 1)
+		if err := f.SetCellStr(out, cell, h); err != nil {
+			return err
+		}
+		f.SetCellStyle(out, cell, cell, st.header)
+	}
+	line := 2
+	for _, r := range rows[1:] {
+		if len(r) <= codeCol || !strings.HasPrefix(r[codeCol], "013") {
+			continue
+		}
+		for c, v := range r {
+			if c >= len(header) || v == "" {
+				continue
+			}
+			cell, _ := excelize.CoordinatesToCellName(c+1, line)
+			n, numErr := strconv.ParseFloat(v, 64)
+			if textCol[c] || numErr != nil {
+				err = f.SetCellStr(out, cell, v)
+			} else {
+				err = f.SetCellFloat(out, cell, n, -1, 64)
+			}
+			if err != nil {
+				return err
+			}
+			f.SetCellStyle(out, cell, cell, styleOf[c])
+		}
+		line++
+	}
+	if line-2 != 148 {
+		return fmt.Errorf("%d rows of Como's comuni, want 148 (147 and the two merged in 2024)", line-2)
+	}
+	return save(f, name)
+}
+
 func writeComuni(name string, comuni []comune) error {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
 	w.Comma = ';'
 	w.Write([]string{"codice_istat", "denominazione", "sigla_provincia", "codice_catastale", "popolazione", "superficie_kmq"})
 	for _, c := range comuni {
-		w.Write([]string{c.code, c.name, c.sigla, c.catasto, strconv.Itoa(c.pop), italianNumber(c.area, 2, false)})
+		// The area at the precision ISTAT stores (4 decimals), not the 2
+		// its workbook displays; the round undoes the float sum of a merger.
+		w.Write([]string{c.code, c.name, c.sigla, c.catasto, strconv.Itoa(c.pop), italianNumber(math.Round(c.area*1e4)/1e4, -1, false)})
 	}
 	w.Flush()
 	if err := w.Error(); err != nil {
