@@ -299,6 +299,7 @@ func (x *builder) holder(code string) rdf.Term {
 // The place has no dcatapit:geographicalIdentifier: that wants the IRI of
 // the place in a gazetteer (GeoNames, the EU places list), which the
 // registry of comuni does not give; the ISTAT code is its dct:identifier.
+// Nor has it a locn:geometry: the build holds no boundaries.
 func (x *builder) spatial(code string) rdf.Term {
 	pub := x.b.Portal.Publisher
 	if code == "" {
@@ -376,7 +377,9 @@ func (x *builder) dataset(st *catalog.DatasetState) (rdf.Term, error) {
 	x.add(ds, DCT+"issued", date(firstIssued(st)))
 	x.add(ds, OWL+"versionInfo", rdf.NewString(st.Current.ID))
 	// config requires theme and frequency; an empty one would be a build
-	// made by hand, which gets no made-up value.
+	// made by hand, which gets no made-up value. No dcatapit:subTheme nor
+	// dct:subject: catalog files give the EU theme only, not a EuroVoc
+	// sub-theme.
 	if d.Theme != "" {
 		x.add(ds, DCAT+"theme", x.theme(d.Theme))
 	}
