@@ -556,6 +556,23 @@ func TestRapperAgrees(t *testing.T) {
 		}
 		diff(t, f.file+" read by rapper", got, want)
 	}
+	// The file of each dataset, which a harvester may read alone.
+	for i := range b.Datasets {
+		st := &b.Datasets[i]
+		if !dcat.Published(st) {
+			continue
+		}
+		p := filepath.Join(out, "datasets", st.Dataset.ID, st.Dataset.ID+".rdf")
+		nt, err := exec.Command(rapper, "-q", "-i", "rdfxml", "-o", "ntriples", p).Output()
+		if err != nil {
+			t.Fatalf("rapper %s: %v", p, err)
+		}
+		got, err := rdf.ParseNTriples(bytes.NewReader(nt))
+		if err != nil {
+			t.Fatal(err)
+		}
+		diff(t, st.Dataset.ID+".rdf read by rapper", got, want.Closure(rdf.NewIRI(dcat.DatasetIRI(b.Portal.BaseURL, st.Dataset.ID))))
+	}
 }
 
 func BenchmarkWrite(b *testing.B) {
