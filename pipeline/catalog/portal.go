@@ -28,6 +28,10 @@ type Publisher struct {
 	ISTAT    string `yaml:"istat" json:"istat"`
 	Email    string `yaml:"email" json:"email"`
 	Homepage string `yaml:"homepage,omitempty" json:"homepage,omitempty"`
+	// Contact names the office that answers questions about the data, as
+	// the contact point of the DCAT-AP_IT catalog (vcard:fn); the
+	// publisher's Italian name when not given.
+	Contact string `yaml:"contact,omitempty" json:"contact,omitempty"`
 }
 
 // Dataset is one dataset as the catalog declares it.

@@ -120,6 +120,9 @@ func applyDefaults(p *catalog.Portal, docs []*doc) {
 	if p.Title.En == "" {
 		p.Title.En = p.Title.It
 	}
+	if p.Publisher.Contact == "" {
+		p.Publisher.Contact = p.Publisher.Name.It
+	}
 	for _, d := range docs {
 		ds := &d.dataset
 		if ds.License == "" {

@@ -162,6 +162,10 @@ func TestLoadDemoCatalog(t *testing.T) {
 	if cat.Portal.Publisher.ISTAT != "013" || cat.Portal.BaseURL != "https://dati.provincia.como.it/" {
 		t.Errorf("portal publisher %q, base URL %q", cat.Portal.Publisher.ISTAT, cat.Portal.BaseURL)
 	}
+	// The catalog's contact point names the portal's office, not the whole Province.
+	if c := cat.Portal.Publisher.Contact; c == "" || c == cat.Portal.Publisher.Name.It {
+		t.Errorf("portal contact %q", c)
+	}
 	for _, d := range cat.Datasets {
 		if d.Provenance == "" {
 			t.Errorf("%s: no provenance", d.ID)

@@ -40,6 +40,7 @@ const (
 	LOCN     = "http://www.w3.org/ns/locn#"
 	SPDX     = "http://spdx.org/rdf/terms#"
 	OWL      = "http://www.w3.org/2002/07/owl#"
+	SCHEMA   = "http://schema.org/"
 )
 
 // Controlled vocabularies of the EU Publications Office.
@@ -58,7 +59,7 @@ func Prefixes() []rdf.Prefix {
 		{Name: "dcatapit", NS: DCATAPIT}, {Name: "dcat", NS: DCAT}, {Name: "dct", NS: DCT},
 		{Name: "foaf", NS: FOAF}, {Name: "vcard", NS: VCARD}, {Name: "skos", NS: SKOS},
 		{Name: "locn", NS: LOCN}, {Name: "spdx", NS: SPDX}, {Name: "owl", NS: OWL},
-		{Name: "xsd", NS: rdf.XSDNS},
+		{Name: "schema", NS: SCHEMA}, {Name: "xsd", NS: rdf.XSDNS},
 	}
 }
 
@@ -142,20 +143,24 @@ func Graph(b *catalog.Build) (rdf.Graph, error) {
 	x.text(cat, DCT+"title", p.Title)
 	x.text(cat, DCT+"description", p.Description)
 	x.add(cat, DCT+"publisher", x.agent(p.Publisher.IPA, p.Publisher.Name))
-	x.add(cat, FOAF+"homepage", rdf.NewIRI(x.base))
-	x.add(cat, DCAT+"themeTaxonomy", rdf.NewIRI(ThemeScheme))
+	// The catalog's IRI is its home page on the portal, so that it opens
+	// in a browser: the same resource is the catalog and its home page,
+	// which DCAT-AP_IT wants typed foaf:Document.
+	x.add(cat, FOAF+"homepage", x.document(x.base))
+	x.add(cat, DCAT+"themeTaxonomy", x.themeTaxonomy())
 	langs := p.Languages
 	if len(langs) == 0 {
 		langs = []string{"it"}
 	}
 	for _, l := range langs {
 		if code := map[string]string{"it": "ITA", "en": "ENG"}[l]; code != "" {
-			x.add(cat, DCT+"language", rdf.NewIRI(language+code))
+			x.add(cat, DCT+"language", x.language(code))
 		}
 	}
-	// The catalog changes when a dataset does: its date is that of the
-	// newest version, so that an unchanged portal gives unchanged files.
-	var modified time.Time
+	// The catalog changes when a dataset does: its dates are those of the
+	// oldest and the newest version it offers, so that an unchanged portal
+	// gives unchanged files.
+	var issued, modified time.Time
 	for i := range b.Datasets {
 		st := &b.Datasets[i]
 		if !Published(st) {
@@ -169,12 +174,59 @@ func Graph(b *catalog.Build) (rdf.Graph, error) {
 		if st.Current.Accepted.After(modified) {
 			modified = st.Current.Accepted
 		}
+		if first := firstIssued(st); issued.IsZero() || first.Before(issued) {
+			issued = first
+		}
 	}
 	if modified.IsZero() {
-		modified = b.Generated
+		issued, modified = b.Generated, b.Generated
 	}
+	x.add(cat, DCT+"issued", date(issued))
 	x.add(cat, DCT+"modified", date(modified))
 	return x.g.Sorted(), nil
+}
+
+// firstIssued is when the dataset was first published: the date of its
+// oldest accepted version.
+func firstIssued(st *catalog.DatasetState) time.Time {
+	if n := len(st.History); n > 0 && !st.History[n-1].Accepted.IsZero() {
+		return st.History[n-1].Accepted
+	}
+	return st.Current.Accepted
+}
+
+// document is a web page of the portal.
+func (x *builder) document(iri string) rdf.Term {
+	d := rdf.NewIRI(iri)
+	x.typ(d, FOAF+"Document")
+	return d
+}
+
+// concept adds a term of a controlled vocabulary with its class, so that
+// a validator that does not load the vocabulary still finds the class the
+// profile asks for.
+func (x *builder) concept(iri string, types ...string) rdf.Term {
+	c := rdf.NewIRI(iri)
+	x.typ(c, types...)
+	return c
+}
+
+func (x *builder) language(code string) rdf.Term {
+	return x.concept(language+code, DCT+"LinguisticSystem")
+}
+
+func (x *builder) themeTaxonomy() rdf.Term {
+	s := x.concept(ThemeScheme, SKOS+"ConceptScheme")
+	x.text(s, DCT+"title", catalog.Text{It: "Vocabolario dei temi dei dati (EU Data Theme)", En: "Data Theme Vocabulary"})
+	return s
+}
+
+// theme is a theme of the EU vocabulary, with its names.
+func (x *builder) theme(code string) rdf.Term {
+	t := x.concept(themeBase+code, SKOS+"Concept")
+	x.add(t, SKOS+"inScheme", x.themeTaxonomy())
+	x.text(t, SKOS+"prefLabel", themeLabel(code))
+	return t
 }
 
 // places reads the names and cadastral codes of the comuni from the
@@ -211,11 +263,13 @@ func places(b *catalog.Build) map[string]place {
 	return out
 }
 
-// agent describes an administration by its IPA code.
+// agent describes an administration by its IPA code. DCAT-AP_IT wants
+// exactly one foaf:name, the official name in the Indice PA: the Italian
+// one.
 func (x *builder) agent(ipa string, name catalog.Text) rdf.Term {
 	a := rdf.NewIRI(x.base + "#org-" + ipa)
 	x.typ(a, DCATAPIT+"Agent", FOAF+"Agent")
-	x.text(a, FOAF+"name", name)
+	x.add(a, FOAF+"name", rdf.NewLang(name.It, "it"))
 	x.add(a, DCT+"identifier", rdf.NewString(ipa))
 	return a
 }
@@ -242,6 +296,10 @@ func (x *builder) holder(code string) rdf.Term {
 }
 
 // spatial is the place a dataset covers: the territory of its publisher.
+// The place has no dcatapit:geographicalIdentifier: that wants the IRI of
+// the place in a gazetteer (GeoNames, the EU places list), which the
+// registry of comuni does not give; the ISTAT code is its dct:identifier.
+// Nor has it a locn:geometry: the build holds no boundaries.
 func (x *builder) spatial(code string) rdf.Term {
 	pub := x.b.Portal.Publisher
 	if code == "" {
@@ -261,11 +319,21 @@ func (x *builder) spatial(code string) rdf.Term {
 	return loc
 }
 
+// contact is the office that answers about the data. It has no
+// vcard:hasTelephone (portal.yaml holds no number) and no vcard:hasURL
+// (DCAT-AP_IT asks for a contact page or form, not the home page of the
+// administration, and the portal has neither).
 func (x *builder) contact() rdf.Term {
 	pub := x.b.Portal.Publisher
 	c := rdf.NewIRI(x.base + "#contact")
 	x.typ(c, DCATAPIT+"Organization", VCARD+"Organization", VCARD+"Kind")
-	x.add(c, VCARD+"fn", rdf.NewString(pub.Name.It))
+	// config fills Contact in; a build made otherwise still needs the
+	// mandatory name.
+	name := pub.Contact
+	if name == "" {
+		name = pub.Name.It
+	}
+	x.add(c, VCARD+"fn", rdf.NewString(name))
 	if pub.Email != "" {
 		x.add(c, VCARD+"hasEmail", rdf.NewIRI("mailto:"+pub.Email))
 	}
@@ -282,7 +350,18 @@ func (x *builder) license(id string) (rdf.Term, error) {
 	}
 	l := rdf.NewIRI(uri)
 	x.typ(l, DCATAPIT+"LicenseDocument", DCT+"LicenseDocument")
-	x.add(l, FOAF+"name", rdf.NewString(name))
+	facts, ok := licences()[uri]
+	if !ok {
+		// A licence config knows but this table does not: say what we can.
+		x.add(l, FOAF+"name", rdf.NewString(name))
+		return l, nil
+	}
+	x.text(l, FOAF+"name", facts.name)
+	x.add(l, OWL+"versionInfo", rdf.NewString(facts.version))
+	x.add(l, DCATAPIT+"referenceDoc", rdf.NewTyped(facts.doc, rdf.XSDNS+"anyURI"))
+	typ := x.concept(facts.typ, SKOS+"Concept")
+	x.text(typ, SKOS+"prefLabel", licenceTypeLabel(facts.typ))
+	x.add(l, DCT+"type", typ)
 	return l, nil
 }
 
@@ -295,35 +374,43 @@ func (x *builder) dataset(st *catalog.DatasetState) (rdf.Term, error) {
 	x.text(ds, DCT+"title", d.Title)
 	x.text(ds, DCT+"description", d.Description)
 	x.add(ds, DCT+"modified", date(st.Current.Accepted))
-	if n := len(st.History); n > 0 {
-		x.add(ds, DCT+"issued", date(st.History[n-1].Accepted))
-	}
+	x.add(ds, DCT+"issued", date(firstIssued(st)))
 	x.add(ds, OWL+"versionInfo", rdf.NewString(st.Current.ID))
+	// config requires theme and frequency; an empty one would be a build
+	// made by hand, which gets no made-up value. No dcatapit:subTheme nor
+	// dct:subject: catalog files give the EU theme only, not a EuroVoc
+	// sub-theme.
 	if d.Theme != "" {
-		x.add(ds, DCAT+"theme", rdf.NewIRI(themeBase+d.Theme))
+		x.add(ds, DCAT+"theme", x.theme(d.Theme))
 	}
 	if d.Frequency != "" {
-		x.add(ds, DCT+"accrualPeriodicity", rdf.NewIRI(frequency+d.Frequency))
+		x.add(ds, DCT+"accrualPeriodicity", x.concept(frequency+d.Frequency, DCT+"Frequency"))
 	}
 	pub := x.b.Portal.Publisher
 	x.add(ds, DCT+"publisher", x.agent(pub.IPA, pub.Name))
 	x.add(ds, DCT+"rightsHolder", x.holder(d.Publisher))
+	// No dct:creator: the catalog knows who owns and who publishes a
+	// dataset, not who made the data (the provenance is free text, such
+	// as "Italia Domani" or "ISTAT", with no IPA code to name an agent by).
 	x.add(ds, DCAT+"contactPoint", x.contact())
 	x.add(ds, DCT+"spatial", x.spatial(d.Publisher))
-	x.add(ds, DCAT+"landingPage", rdf.NewIRI(page))
-	x.add(ds, DCT+"language", rdf.NewIRI(language+"ITA"))
+	// The dataset's IRI is its page on the portal: it is its own landing
+	// page, a foaf:Document.
+	x.add(ds, DCAT+"landingPage", x.document(page))
+	// The data are in Italian (column names, values) whatever the
+	// languages of the portal.
+	x.add(ds, DCT+"language", x.language("ITA"))
 	for _, k := range d.Keywords {
 		x.add(ds, DCAT+"keyword", rdf.NewLang(k, "it"))
 	}
 	if d.Temporal != nil && d.Temporal.Start != "" {
-		t := rdf.NewIRI(page + "#temporal")
-		x.typ(t, DCT+"PeriodOfTime")
-		x.add(t, DCATAPIT+"startDate", rdf.NewTyped(string(d.Temporal.Start), rdf.XSDDate))
-		if d.Temporal.End != "" {
-			x.add(t, DCATAPIT+"endDate", rdf.NewTyped(string(d.Temporal.End), rdf.XSDDate))
-		}
-		x.add(ds, DCT+"temporal", t)
+		x.add(ds, DCT+"temporal", x.period(page, *d.Temporal))
 	}
+	if std, ok := x.standard(st); ok {
+		x.add(ds, DCT+"conformsTo", std)
+	}
+	// No adms:identifier: a dataset of the portal has no identifier in
+	// another scheme (DOI, a national register) to give.
 	lic, err := x.license(d.License)
 	if err != nil {
 		return rdf.Term{}, fmt.Errorf("dataset %s: %w", d.ID, err)
@@ -352,22 +439,20 @@ func (x *builder) dataset(st *catalog.DatasetState) (rdf.Term, error) {
 		dist := rdf.NewIRI(page + frag)
 		x.typ(dist, DCATAPIT+"Distribution", DCAT+"Distribution")
 		x.text(dist, DCT+"title", title)
-		if version != "" {
-			x.text(dist, DCT+"description", catalog.Text{
-				It: "Copia permanente dei dati come erano nella versione " + version + ": questo indirizzo non cambia, anche quando il dataset viene aggiornato.",
-				En: "Permanent copy of the data as they were in version " + version + ": this address never changes, even when the dataset is updated.",
-			})
-		}
-		x.add(dist, DCT+"format", rdf.NewIRI(fileType+code))
+		x.text(dist, DCT+"description", describe(dl.Format, version))
+		x.add(dist, DCT+"format", x.concept(fileType+code, DCT+"MediaTypeOrExtent"))
 		if media, _, _ := strings.Cut(dl.MediaType, ";"); media != "" {
-			x.add(dist, DCAT+"mediaType", rdf.NewIRI(ianaMedia+strings.TrimSpace(media)))
+			x.add(dist, DCAT+"mediaType", x.concept(ianaMedia+strings.TrimSpace(media), DCT+"MediaType"))
 		}
 		x.add(dist, DCAT+"accessURL", rdf.NewIRI(page))
 		x.add(dist, DCAT+"downloadURL", rdf.NewIRI(x.base+dl.Path))
 		x.add(dist, DCT+"license", lic)
 		x.add(dist, DCAT+"byteSize", rdf.NewTyped(strconv.FormatInt(dl.Size, 10), rdf.XSDDecimal))
+		// A file of the portal never changes once written: it was issued
+		// and last modified when its version was accepted.
 		if !when.IsZero() {
 			x.add(dist, DCT+"issued", date(when))
+			x.add(dist, DCT+"modified", date(when))
 		}
 		if dl.Checksum != "" {
 			sum := rdf.NewIRI(page + frag + "-checksum")
@@ -379,6 +464,97 @@ func (x *builder) dataset(st *catalog.DatasetState) (rdf.Term, error) {
 		x.add(ds, DCAT+"distribution", dist)
 	}
 	return ds, nil
+}
+
+// describe says what a distribution is: the latest data in a format, or
+// the permanent copy of one version.
+func describe(format, version string) catalog.Text {
+	var t catalog.Text
+	switch format {
+	case "csv":
+		t = catalog.Text{It: "File CSV in UTF-8, separato da virgole, con una riga di intestazione; numeri con il punto decimale e date nel formato AAAA-MM-GG.",
+			En: "CSV file in UTF-8, comma-separated, with a header row; numbers with a decimal point and dates as YYYY-MM-DD."}
+	case "json":
+		t = catalog.Text{It: "File JSON: un elenco di oggetti, uno per riga della tabella, con i nomi delle colonne come chiavi.",
+			En: "JSON file: a list of objects, one per row of the table, keyed by column name."}
+	case "xlsx":
+		t = catalog.Text{It: "Foglio di calcolo Excel (XLSX) con una riga di intestazione.",
+			En: "Excel spreadsheet (XLSX) with a header row."}
+	}
+	if version == "" {
+		t.It += " Contiene sempre la versione più recente dei dati."
+		t.En += " It always holds the latest version of the data."
+	} else {
+		t.It += " Copia permanente dei dati come erano nella versione " + version + ": questo indirizzo non cambia, anche quando il dataset viene aggiornato."
+		t.En += " Permanent copy of the data as they were in version " + version + ": this address never changes, even when the dataset is updated."
+	}
+	return t
+}
+
+// period is the time the data cover. DCAT-AP_IT names its ends
+// dcatapit:startDate and dcatapit:endDate, sub-properties of schema.org's
+// startDate and endDate, which are what the harvester of dati.gov.it
+// (ckanext-dcatapit) reads: the catalog gives both, as no harvester
+// infers one from the other.
+func (x *builder) period(page string, p catalog.Period) rdf.Term {
+	t := rdf.NewIRI(page + "#temporal")
+	x.typ(t, DCT+"PeriodOfTime")
+	start := rdf.NewTyped(string(p.Start), rdf.XSDDate)
+	x.add(t, DCATAPIT+"startDate", start)
+	x.add(t, SCHEMA+"startDate", start)
+	if p.End != "" {
+		end := rdf.NewTyped(string(p.End), rdf.XSDDate)
+		x.add(t, DCATAPIT+"endDate", end)
+		x.add(t, SCHEMA+"endDate", end)
+	}
+	return t
+}
+
+// standard is the schema the dataset's data follow, as published beside
+// the data (datasets/<id>/schema.json); false when the dataset offers no
+// schema file. A schema given by its https address is that address;
+// otherwise the published file is the standard's IRI and its reference
+// document. The reference is written both as dcatapit:referenceDoc, the
+// property of the ontology, and as dcatapit:referenceDocumentation, the
+// one its examples use and ckanext-dcatapit reads.
+func (x *builder) standard(st *catalog.DatasetState) (rdf.Term, bool) {
+	name := st.Dataset.Schema
+	var file string
+	for _, dl := range st.Downloads {
+		if dl.Format == "schema" && dl.Version == "" {
+			file = x.base + dl.Path
+		}
+	}
+	iri := file
+	if strings.HasPrefix(name, "https://") {
+		iri = name
+	}
+	if iri == "" {
+		return rdf.Term{}, false
+	}
+	s := rdf.NewIRI(iri)
+	x.typ(s, DCATAPIT+"Standard", DCT+"Standard")
+	x.add(s, DCT+"identifier", rdf.NewString(name))
+	title := catalog.Text{It: "Schema " + name}
+	var desc string
+	if sc := x.b.Schemas[name]; sc != nil {
+		if sc.Title.It != "" {
+			title = catalog.Text{It: "Schema «" + sc.Title.It + "»"}
+			if sc.Title.En != "" {
+				title.En = "Schema \"" + sc.Title.En + "\""
+			}
+		}
+		desc = sc.Description.It
+	}
+	x.text(s, DCT+"title", title)
+	// At most one description, says DCAT-AP_IT: the Italian one.
+	if desc != "" {
+		x.add(s, DCT+"description", rdf.NewLang(desc, "it"))
+	}
+	ref := rdf.NewTyped(iri, rdf.XSDNS+"anyURI")
+	x.add(s, DCATAPIT+"referenceDoc", ref)
+	x.add(s, DCATAPIT+"referenceDocumentation", ref)
+	return s, true
 }
 
 // Files of the catalog at the root of the portal.

@@ -469,6 +469,18 @@ func TestFixture(t *testing.T) {
 			rdf.NewIRI(ds.Value + "#aaaaaaaaaaaa-csv"), rdf.NewIRI(ds.Value + "#bbbbbbbbbbbb-csv"), rdf.NewIRI(ds.Value + "#csv"), rdf.NewIRI(ds.Value + "#xlsx")}},
 		{"no example nor unpublished dataset", rdf.NewIRI("https://dati.example.org/"), dcat.DCAT + "dataset", []rdf.Term{
 			rdf.NewIRI("https://dati.example.org/datasets/comuni/"), ds}},
+		{"catalog issued with its oldest version", rdf.NewIRI("https://dati.example.org/"), dcat.DCT + "issued", []rdf.Term{rdf.NewTyped("2026-10-01", rdf.XSDDate)}},
+		{"home page is a document", rdf.NewIRI("https://dati.example.org/"), rdf.RDFType, []rdf.Term{
+			rdf.NewIRI(dcat.DCATAPIT + "Catalog"), rdf.NewIRI(dcat.DCAT + "Catalog"), rdf.NewIRI(dcat.FOAF + "Document")}},
+		{"one name for an agent, the official one", rdf.NewIRI("https://dati.example.org/#org-c_b639"), dcat.FOAF + "name", []rdf.Term{rdf.NewLang("Comune di Cantù", "it")}},
+		{"contact named after the publisher when portal.yaml names no office", rdf.NewIRI("https://dati.example.org/#contact"), dcat.VCARD + "fn", []rdf.Term{rdf.NewString("Provincia di Como")}},
+		{"CC0 is public domain", rdf.NewIRI("https://w3id.org/italia/controlled-vocabulary/licences/A11_CCO10"), dcat.DCT + "type", []rdf.Term{rdf.NewIRI("http://purl.org/adms/licencetype/PublicDomain")}},
+		{"end of period for ckanext-dcatapit", rdf.NewIRI(ds.Value + "#temporal"), dcat.SCHEMA + "endDate", []rdf.Term{rdf.NewTyped("2026-12-31", rdf.XSDDate)}},
+		{"old version last changed when accepted", rdf.NewIRI(ds.Value + "#aaaaaaaaaaaa-csv"), dcat.DCT + "modified", []rdf.Term{rdf.NewTyped("2026-10-01", rdf.XSDDate)}},
+		{"conforms to the published schema", ds, dcat.DCT + "conformsTo", []rdf.Term{rdf.NewIRI("https://dati.example.org/datasets/progetti/schema.json")}},
+		{"schema named as the catalog names it", rdf.NewIRI("https://dati.example.org/datasets/progetti/schema.json"), dcat.DCT + "identifier", []rdf.Term{rdf.NewString("progetti")}},
+		{"no schema file, no standard", rdf.NewIRI("https://dati.example.org/datasets/comuni/"), dcat.DCT + "conformsTo", nil},
+		{"no keywords, none made up", rdf.NewIRI("https://dati.example.org/datasets/comuni/"), dcat.DCAT + "keyword", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -479,6 +491,36 @@ func TestFixture(t *testing.T) {
 				t.Errorf("got %v\nwant %v", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestStandardByAddress: a schema given by its https address is the
+// standard itself, whatever copy the portal publishes.
+func TestStandardByAddress(t *testing.T) {
+	b := fixture()
+	const addr = "https://schemi.example.org/progetti.json"
+	b.Datasets[1].Dataset.Schema = addr
+	g, err := dcat.Graph(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := rdf.NewIRI("https://dati.example.org/datasets/progetti/")
+	if got := g.Objects(ds, dcat.DCT+"conformsTo"); !slices.Equal(got, []rdf.Term{rdf.NewIRI(addr)}) {
+		t.Fatalf("conforms to %v", got)
+	}
+	std := rdf.NewIRI(addr)
+	for _, tt := range []struct {
+		p    string
+		want rdf.Term
+	}{
+		{dcat.DCT + "identifier", rdf.NewString(addr)},
+		{dcat.DCATAPIT + "referenceDoc", rdf.NewTyped(addr, rdf.XSDNS+"anyURI")},
+		{dcat.DCATAPIT + "referenceDocumentation", rdf.NewTyped(addr, rdf.XSDNS+"anyURI")},
+		{dcat.DCT + "title", rdf.NewLang("Schema "+addr, "it")},
+	} {
+		if got := g.Objects(std, tt.p); !slices.Equal(got, []rdf.Term{tt.want}) {
+			t.Errorf("%s: %v, want %v", tt.p, got, tt.want)
+		}
 	}
 }
 
@@ -513,6 +555,23 @@ func TestRapperAgrees(t *testing.T) {
 			t.Fatal(err)
 		}
 		diff(t, f.file+" read by rapper", got, want)
+	}
+	// The file of each dataset, which a harvester may read alone.
+	for i := range b.Datasets {
+		st := &b.Datasets[i]
+		if !dcat.Published(st) {
+			continue
+		}
+		p := filepath.Join(out, "datasets", st.Dataset.ID, st.Dataset.ID+".rdf")
+		nt, err := exec.Command(rapper, "-q", "-i", "rdfxml", "-o", "ntriples", p).Output()
+		if err != nil {
+			t.Fatalf("rapper %s: %v", p, err)
+		}
+		got, err := rdf.ParseNTriples(bytes.NewReader(nt))
+		if err != nil {
+			t.Fatal(err)
+		}
+		diff(t, st.Dataset.ID+".rdf read by rapper", got, want.Closure(rdf.NewIRI(dcat.DatasetIRI(b.Portal.BaseURL, st.Dataset.ID))))
 	}
 }
 
