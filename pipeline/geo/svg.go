@@ -135,10 +135,15 @@ func (m *Map) Choropleth(c Choropleth) Result {
 	}
 	fmt.Fprintf(&b, `<g stroke="%s" stroke-width="1" stroke-linejoin="round" fill-rule="evenodd">`, borderLine)
 	for j, cl := range legend {
-		fmt.Fprintf(&b, `<g fill="%s">`, esc(cl.Fill))
+		open := false
 		for _, f := range res.Figures {
 			if f.Class != j || !f.OnMap {
 				continue
+			}
+			if !open {
+				// One group per class: the fill is written once.
+				fmt.Fprintf(&b, `<g fill="%s">`, esc(cl.Fill))
+				open = true
 			}
 			s, _ := m.Shape(f.Code)
 			what := cl.Label
@@ -147,7 +152,9 @@ func (m *Map) Choropleth(c Choropleth) Result {
 			}
 			fmt.Fprintf(&b, `<path data-istat="%s" d="%s"><title>%s: %s</title></path>`, esc(s.Code), m.Path(s), esc(s.Name), esc(what))
 		}
-		b.WriteString(`</g>`)
+		if open {
+			b.WriteString(`</g>`)
+		}
 	}
 	b.WriteString(`</g>`)
 	m.legend(&b, c.LegendAt, c.LegendTitle, legend)
