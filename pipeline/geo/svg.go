@@ -219,7 +219,7 @@ func (m *Map) Locator(l Locator) (string, error) {
 
 // open writes the svg element with its accessible name and description.
 func (m *Map) open(b *strings.Builder, id, title, desc string) {
-	fmt.Fprintf(b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" role="img" aria-labelledby="%s-t %s-d" class="geo-map">`,
+	fmt.Fprintf(b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" role="img" aria-labelledby="%s-t" aria-describedby="%s-d" class="geo-map">`,
 		m.Width, m.Height, esc(id), esc(id))
 	fmt.Fprintf(b, `<title id="%s-t">%s</title><desc id="%s-d">%s</desc>`, esc(id), esc(title), esc(id), esc(desc))
 }

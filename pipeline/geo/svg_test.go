@@ -89,7 +89,7 @@ func TestGolden(t *testing.T) {
 
 // svgDoc is what the tests read back from a drawn map.
 type svgDoc struct {
-	Role, LabelledBy, ViewBox string
+	Role, LabelledBy, DescribedBy, ViewBox string
 	Title, Desc               string
 	IDs                       map[string]string // id → element
 	Fill                      map[string]string // data-istat → fill it is drawn with
@@ -124,7 +124,7 @@ func parseSVG(t testing.TB, s string) svgDoc {
 				if el.Name.Local != "svg" || el.Name.Space != "http://www.w3.org/2000/svg" {
 					t.Fatalf("root element %v", el.Name)
 				}
-				doc.Role, doc.LabelledBy, doc.ViewBox = attr["role"], attr["aria-labelledby"], attr["viewBox"]
+				doc.Role, doc.LabelledBy, doc.DescribedBy, doc.ViewBox = attr["role"], attr["aria-labelledby"], attr["aria-describedby"], attr["viewBox"]
 			}
 			if id := attr["id"]; id != "" {
 				if _, dup := doc.IDs[id]; dup {
@@ -159,11 +159,12 @@ func parseSVG(t testing.TB, s string) svgDoc {
 			stack, fills = stack[:len(stack)-1], fills[:len(fills)-1]
 		}
 	}
-	// The accessible name and description point at the title and desc.
-	for _, id := range strings.Fields(doc.LabelledBy) {
-		if el := doc.IDs[id]; el != "title" && el != "desc" {
-			t.Errorf("aria-labelledby names %q, a %q", id, el)
-		}
+	// The accessible name is the title, the description the desc.
+	if el := doc.IDs[doc.LabelledBy]; el != "title" {
+		t.Errorf("aria-labelledby names %q, a %q", doc.LabelledBy, el)
+	}
+	if el := doc.IDs[doc.DescribedBy]; el != "desc" {
+		t.Errorf("aria-describedby names %q, a %q", doc.DescribedBy, el)
 	}
 	return doc
 }
