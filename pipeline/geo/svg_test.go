@@ -90,11 +90,11 @@ func TestGolden(t *testing.T) {
 // svgDoc is what the tests read back from a drawn map.
 type svgDoc struct {
 	Role, LabelledBy, DescribedBy, ViewBox string
-	Title, Desc               string
-	IDs                       map[string]string // id → element
-	Fill                      map[string]string // data-istat → fill it is drawn with
-	Paths                     map[string]string // data-istat → d
-	Texts                     []string
+	Title, Desc                            string
+	IDs                                    map[string]string // id → element
+	Fill                                   map[string]string // data-istat → fill it is drawn with
+	Paths                                  map[string]string // data-istat → d
+	Texts                                  []string
 }
 
 // parseSVG checks that s is well-formed XML and collects what the tests
