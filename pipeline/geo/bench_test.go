@@ -1,38 +1,24 @@
 package geo
 
 import (
-	"bytes"
 	"os"
+	"path/filepath"
 	"testing"
 )
 
 // BenchmarkComo is the build's whole share of the map: read the real
-// boundaries, dissolve the merges, simplify and project, draw the
-// choropleth and one locator.
+// boundaries and merges, dissolve, simplify and project, check against the
+// registry, draw the choropleth and one locator.
 func BenchmarkComo(b *testing.B) {
-	topoBytes, err := os.ReadFile(comoTopo)
-	if err != nil {
-		b.Fatal(err)
-	}
-	mergeBytes, err := os.ReadFile(comoMerges)
-	if err != nil {
-		b.Fatal(err)
-	}
+	fsys := os.DirFS(filepath.Join("..", "..", "datasets"))
+	registry := readRegistry(b)
 	values := density(b)
 	b.ReportAllocs()
 	for b.Loop() {
-		topo, err := Read(bytes.NewReader(topoBytes))
+		m, _, err := Load(fsys, registry)
 		if err != nil {
 			b.Fatal(err)
 		}
-		merges, err := ReadMerges(bytes.NewReader(mergeBytes))
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := topo.Dissolve("comuni-como.topo.json", merges); err != nil {
-			b.Fatal(err)
-		}
-		m := topo.Project(DefaultWidth, DefaultMinArea)
 		res := m.Choropleth(Choropleth{ID: "co", Title: "t", Values: values})
 		loc, err := m.Locator(Locator{ID: "loc", Title: "t", Code: "013075"})
 		if err != nil {
