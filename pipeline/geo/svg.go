@@ -27,8 +27,8 @@ type Choropleth struct {
 	// it the Italian way.
 	Format       func(float64) string
 	LegendTitle  string
-	NoneLabel    string // legend entry of the comuni with no entry
-	UnknownLabel string // legend entry of the NaN values
+	NoneLabel    string // legend entry of the comuni with no entry; "nessun dato" if empty
+	UnknownLabel string // legend entry of the NaN values; "non indicato" if empty
 	// LegendAt is the top left corner of the legend in map units; the
 	// default, the top left corner of the map, is empty in Como's.
 	LegendAt [2]int
@@ -59,6 +59,12 @@ func (m *Map) Choropleth(c Choropleth) Result {
 	format := c.Format
 	if format == nil {
 		format = italian
+	}
+	if c.NoneLabel == "" {
+		c.NoneLabel = "nessun dato"
+	}
+	if c.UnknownLabel == "" {
+		c.UnknownLabel = "non indicato"
 	}
 	n := c.Classes
 	if n <= 0 {
@@ -135,15 +141,15 @@ func (m *Map) Choropleth(c Choropleth) Result {
 	}
 	fmt.Fprintf(&b, `<g stroke="%s" stroke-width="1" stroke-linejoin="round" fill-rule="evenodd">`, borderLine)
 	for j, cl := range legend {
-		open := false
+		grouped := false
 		for _, f := range res.Figures {
 			if f.Class != j || !f.OnMap {
 				continue
 			}
-			if !open {
+			if !grouped {
 				// One group per class: the fill is written once.
 				fmt.Fprintf(&b, `<g fill="%s">`, esc(cl.Fill))
-				open = true
+				grouped = true
 			}
 			s, _ := m.Shape(f.Code)
 			what := cl.Label
@@ -152,7 +158,7 @@ func (m *Map) Choropleth(c Choropleth) Result {
 			}
 			fmt.Fprintf(&b, `<path data-istat="%s" d="%s"><title>%s: %s</title></path>`, esc(s.Code), m.Path(s), esc(s.Name), esc(what))
 		}
-		if open {
+		if grouped {
 			b.WriteString(`</g>`)
 		}
 	}

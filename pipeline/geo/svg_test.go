@@ -272,6 +272,22 @@ func TestComoChoropleth(t *testing.T) {
 	}
 }
 
+// TestChoroplethDefaults: with no labels given, the legend still names the
+// comuni without a value and those whose value is not given.
+func TestChoroplethDefaults(t *testing.T) {
+	res := tinyMap(t).Choropleth(Choropleth{ID: "d", Title: "t", Values: map[string]float64{"099001": math.NaN()}})
+	var labels []string
+	for _, c := range res.Legend {
+		labels = append(labels, c.Label)
+	}
+	if strings.Join(labels, "|") != "non indicato|nessun dato" {
+		t.Errorf("legend %v", labels)
+	}
+	if !strings.Contains(res.SVG, "<text x=\"28\" y=\"19\">non indicato</text>") {
+		t.Errorf("legend not drawn: %s", res.SVG)
+	}
+}
+
 func contains(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {
