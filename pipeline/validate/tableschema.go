@@ -64,7 +64,9 @@ var tsTypes = map[string]func(format string) map[string]any{
 	"datetime": func(string) map[string]any { return map[string]any{"type": "string", "format": "date-time"} },
 	"year":     func(string) map[string]any { return map[string]any{"type": "integer"} },
 	// The types below are read as text with their shape checked.
-	"time":      func(string) map[string]any { return map[string]any{"type": "string", "pattern": `^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$`} },
+	"time": func(string) map[string]any {
+		return map[string]any{"type": "string", "pattern": `^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$`}
+	},
 	"yearmonth": func(string) map[string]any { return map[string]any{"type": "string", "pattern": `^\d{4}-\d{2}$`} },
 	"duration":  func(string) map[string]any { return map[string]any{"type": "string", "pattern": `^P`} },
 	"geopoint":  func(string) map[string]any { return map[string]any{"type": "string"} },
