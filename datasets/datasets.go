@@ -6,7 +6,8 @@ package datasets
 import "embed"
 
 // FS is the catalog folder: portal.yaml and the dataset files at the root,
-// the data files under data/, with README.md and PROVENANCE.md beside them.
+// the data files under data/, the schema files under schemas/, with
+// README.md and PROVENANCE.md beside them.
 //
-//go:embed *.yaml *.md data
+//go:embed *.yaml *.md data schemas
 var FS embed.FS

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/provincia-como/opendata/datasets"
 	"github.com/provincia-como/opendata/pipeline/catalog"
 	"github.com/provincia-como/opendata/pipeline/config"
 	"github.com/provincia-como/opendata/pipeline/source"
@@ -391,4 +392,31 @@ func TestMissingValuesOfTableSchema(t *testing.T) {
 			}
 		}
 	}
+}
+
+// The demo catalog's dataset checked with a Table Schema file of the
+// catalog is published, with N/D (Ronago, merged into Uggiate con Ronago)
+// as a missing value and every other code found in the registry.
+func TestDemoCatalogSchemaFile(t *testing.T) {
+	dir := t.TempDir()
+	res, err := Run(context.Background(), Config{Catalog: datasets.FS, OutDir: filepath.Join(dir, "public"), StateDir: filepath.Join(dir, "state")}, Deps{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range res.Build.Datasets {
+		if d.Dataset.ID != "padigitale-notifiche-como" {
+			continue
+		}
+		if d.Status != catalog.Accepted || d.Current == nil || d.Current.Rows != 121 {
+			t.Fatalf("status %s, latest %+v", d.Status, d.Latest)
+		}
+		if src := d.SchemaSource; src == nil || src.Kind != config.SchemaFile || src.Format != "tableschema" || src.Ref != "schemas/padigitale-candidature.json" {
+			t.Errorf("schema source %+v", d.SchemaSource)
+		}
+		if d.Latest != nil && len(d.Latest.Issues) > 0 {
+			t.Errorf("issues: %+v", d.Latest.Issues)
+		}
+		return
+	}
+	t.Fatal("the demo catalog has no padigitale-notifiche-como")
 }

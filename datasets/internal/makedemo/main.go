@@ -62,6 +62,9 @@ func run(shared, out string) error {
 	if err := writeEgov(filepath.Join(out, "progetti-egov-provincia.xlsx")); err != nil {
 		return err
 	}
+	if err := writePADigitale(shared, out); err != nil {
+		return err
+	}
 	pnrr, err := readPNRR(shared, comuni)
 	if err != nil {
 		return err
