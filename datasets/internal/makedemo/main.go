@@ -27,7 +27,7 @@ import (
 )
 
 func main() {
-	shared := flag.String("shared", "../shared", "folder holding data/istat and data/italia-domani")
+	shared := flag.String("shared", "../shared", "folder holding data/istat, data/italia-domani and data/padigitale2026")
 	out := flag.String("out", "datasets/data", "folder to write the demo data files to")
 	flag.Parse()
 	if err := run(*shared, *out); err != nil {
