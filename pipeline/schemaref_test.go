@@ -420,3 +420,36 @@ func TestDemoCatalogSchemaFile(t *testing.T) {
 	}
 	t.Fatal("the demo catalog has no padigitale-notifiche-como")
 }
+
+// The checker behind `opendata check` and the upload desk takes a schema at
+// an https address, and checks foreign keys against the registry file of
+// the catalog.
+func TestCheckerSchemaAtAddress(t *testing.T) {
+	f := newRefFixture(t, "schemas/permessi.json", nil)
+	fetch := source.New(f.cfg.Catalog, nil)
+	fetch.Client, fetch.Backoff, fetch.Attempts, fetch.JSON = f.srv.Client(), time.Millisecond, 2, true
+	c, err := NewCheckerWith(context.Background(), f.cfg.Catalog, nil, fetch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := f.srv.URL + "/permessi.json"
+	if _, err := c.Use(context.Background(), url); err != nil {
+		t.Fatal(err)
+	}
+	issues, _, err := c.Check(context.Background(), url, "permessi.csv", []byte("Numero;Codice comune;Superficie\nPC-1;013075;12\nPC-2;013999;-1\n"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, is := range issues {
+		got = append(got, is.Ref.String()+" "+is.Rule)
+	}
+	if strings.Join(got, ", ") != "permessi.csv:3:2 foreign-key, permessi.csv:3:3 minimum" {
+		t.Errorf("issues: %v", got)
+	}
+	f.schemas.set("<html>Accesso negato</html>", `"x"`)
+	f.schemas.contentType = "text/html"
+	if _, err := c.Use(context.Background(), f.srv.URL+"/altro.json"); err == nil || !strings.Contains(err.Error(), f.srv.URL+"/altro.json") {
+		t.Errorf("a web page in place of a schema: %v", err)
+	}
+}

@@ -5,6 +5,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/provincia-como/opendata/pipeline"
+	"github.com/provincia-como/opendata/pipeline/catalog"
 )
 
 // check --schema takes a schema file of the catalog, a schema file on disk
@@ -51,5 +54,23 @@ func TestCheckSchemaFiles(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The build summary says when a schema address served its last good copy
+// and when a published version no longer passes a changed schema.
+func TestSummarySchemaWarnings(t *testing.T) {
+	v := catalog.Version{ID: "abc123"}
+	src := &catalog.SchemaSource{Ref: "https://schemi.example.it/permessi.json", Kind: "url", Warning: catalog.Text{En: "the last good copy serves"}}
+	res := &pipeline.Result{Rendered: true, Build: &catalog.Build{Datasets: []catalog.DatasetState{
+		{Dataset: catalog.Dataset{ID: "permessi-como"}, Status: catalog.Accepted, Current: &v, SchemaSource: src,
+			Recheck: &catalog.Recheck{Reason: catalog.Text{En: "permessi.csv:3:3: too small"}}},
+		{Dataset: catalog.Dataset{ID: "permessi-erba"}, Status: catalog.Accepted, SchemaSource: src},
+	}}, Outcomes: []pipeline.Outcome{{ID: "permessi-como", Status: catalog.Accepted}, {ID: "permessi-erba", Status: catalog.Accepted}}}
+	var out strings.Builder
+	printSummary(&out, res, "public")
+	got := out.String()
+	if strings.Count(got, "last good copy serves") != 1 || !strings.Contains(got, "recheck  permessi-como (version abc123 stays published") {
+		t.Errorf("summary:\n%s", got)
 	}
 }
