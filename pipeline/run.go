@@ -533,7 +533,9 @@ func (r *runner) process(ctx context.Context, d catalog.Dataset) (Outcome, error
 		return o, err
 	}
 	o.Status, o.New, o.Rows = catalog.Accepted, isNew, v.Rows
-	o.Changed = isNew || rec.Current != v.ID || rec.Status() != catalog.Accepted || rec.Recheck != nil
+	// A changed schema changes the page (its fields, its version) and the
+	// downloads that describe it, even when the data is the same.
+	o.Changed = isNew || rec.Current != v.ID || rec.Status() != catalog.Accepted || rec.Recheck != nil || recheck
 	if o.Changed {
 		// Export now, with the table in memory: reading it back from the
 		// store later would cost as much again.

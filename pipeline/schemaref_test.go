@@ -214,6 +214,16 @@ func TestSchemaAtHTTPSAddress(t *testing.T) {
 		t.Fatalf("unchanged schema: %d downloads, %d 304s, %+v", f.schemas.gets-gets, f.schemas.notModified, p.SchemaSource)
 	}
 
+	// A new title only: the data passes again, same version, but the page
+	// describing the schema must be rebuilt.
+	retitled := strings.Replace(permessiTS, "Permessi di costruire", "Permessi di costruire rilasciati", 1)
+	f.schemas.set(retitled, `"s1b"`)
+	res = f.mustRun()
+	p = f.permessi(res)
+	if p.Current.ID != version || p.Recheck != nil || p.SchemaSource.Checksum != checksum([]byte(retitled)) || !res.Changed() || res.Build.Schemas[url].Title.It != "Permessi di costruire rilasciati" {
+		t.Fatalf("retitled schema: current %s, changed %v, %+v", p.Current.ID, res.Changed(), p.SchemaSource)
+	}
+
 	// Changed: the published version is checked again; it no longer passes
 	// and stays published with a warning.
 	f.schemas.set(permessiStricter, `"s2"`)
@@ -240,8 +250,9 @@ func TestSchemaAtHTTPSAddress(t *testing.T) {
 	// Back, and the Province relaxes the schema again: the published
 	// version passes and the warning goes.
 	f.schemas.set(permessiTS, `"s3"`)
-	p = f.permessi(f.mustRun())
-	if p.Recheck != nil || !p.SchemaSource.Warning.IsZero() || p.Current.ID != version {
+	res = f.mustRun()
+	p = f.permessi(res)
+	if p.Recheck != nil || !p.SchemaSource.Warning.IsZero() || p.Current.ID != version || !res.Changed() {
 		t.Fatalf("relaxed schema: recheck %+v, source %+v", p.Recheck, p.SchemaSource)
 	}
 }
