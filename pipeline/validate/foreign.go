@@ -127,3 +127,33 @@ func (c *checker) unknownRefIssue(fk ForeignKey) catalog.Issue {
 		},
 	}
 }
+
+// dateBoundIssue checks a date against the least and greatest date of its
+// field. ISO text compares as the dates do.
+func (c *checker) dateBoundIssue(i, j int, p *prop) (catalog.Issue, bool) {
+	v, ok := c.t.Rows[i].Cells[j].Value.(string)
+	if !ok || v == "" {
+		return catalog.Issue{}, false
+	}
+	at, atEn := c.at(i, j)
+	shown := c.shown(i, j)
+	switch {
+	case p.dateMin != "" && v < p.dateMin:
+		return c.cellIssue(i, j, "minimum", p.field.Name,
+			fmt.Sprintf("%s c'è «%s», ma la data non può essere precedente al %s.", at, shown, italianDate(p.dateMin)),
+			fmt.Sprintf("%s contains \"%s\", but the date cannot be before %s.", atEn, shown, p.dateMin)), true
+	case p.dateMax != "" && v > p.dateMax && !strings.HasPrefix(v, p.dateMax):
+		return c.cellIssue(i, j, "maximum", p.field.Name,
+			fmt.Sprintf("%s c'è «%s», ma la data non può essere successiva al %s.", at, shown, italianDate(p.dateMax)),
+			fmt.Sprintf("%s contains \"%s\", but the date cannot be after %s.", atEn, shown, p.dateMax)), true
+	}
+	return catalog.Issue{}, false
+}
+
+// italianDate writes 2024-12-31 as 31/12/2024.
+func italianDate(iso string) string {
+	if len(iso) < 10 {
+		return iso
+	}
+	return iso[8:10] + "/" + iso[5:7] + "/" + iso[0:4]
+}

@@ -116,6 +116,12 @@ func TestSchemaFilesRefuseBadCells(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The demo schema, with the PNRR's start as the least grant date.
+	bounded := strings.Replace(string(demoTableSchema(t)), `"title": "Data finanziamento",`, `"title": "Data finanziamento", "constraints": {"minimum": "2020-01-01"},`, 1)
+	tsBounded, err := Parse("schemas/padigitale-candidature.json", []byte(bounded))
+	if err != nil {
+		t.Fatal(err)
+	}
 	js, err := Parse("schemas/permessi.json", []byte(permessiJSONSchema))
 	if err != nil {
 		t.Fatal(err)
@@ -147,6 +153,8 @@ func TestSchemaFilesRefuseBadCells(t *testing.T) {
 			refs, "pad.csv:2:5", "foreign-key", catalog.Error, "«comuni»"},
 		{"table schema datetime", ts, newTable("pad.csv", "", padColumns, padRow(map[int]any{11: "21/10/2022 ore 7"})),
 			refs, "pad.csv:2:12", "format", catalog.Error, "21/10/2022 ore 7"},
+		{"table schema date bound", tsBounded, newTable("pad.csv", "", padColumns, padRow(map[int]any{12: date("2019-12-31")})),
+			refs, "pad.csv:2:13", "minimum", catalog.Error, "precedente al 01/01/2020"},
 		{"foreign key without the referenced table", ts, newTable("pad.csv", "", padColumns, padRow(nil)),
 			nil, "pad.csv", "foreign-key", catalog.Warning, "non sono stati confrontati"},
 		{"json schema minimum", js, newTable("permessi.xlsx", "Foglio1", permessi, []any{"12/2024", "013075", -3.5, date("2024-03-01")}),
@@ -185,11 +193,12 @@ func TestParseErrorsNameTheLine(t *testing.T) {
 		{"not an object", "[1, 2]", []int{1}, []string{"JSON object"}},
 		{"unknown type", "{\"fields\": [\n {\"name\": \"a\", \"type\": \"string\"},\n {\"name\": \"b\",\n  \"type\": \"numero\"}\n]}", []int{4}, []string{`unknown type "numero"`}},
 		{"two problems", "{\"fields\": [\n {\"name\": \"a\", \"type\": \"text\"},\n {\"name\": \"b\", \"constraints\": {\"minimum\": 3}}\n],\n\"primaryKey\": \"c\"}", []int{2, 3, 5},
-			[]string{`unknown type "text"`, "numeric fields only", `"c" is not a field`}},
+			[]string{`unknown type "text"`, "numeric fields and dates", `"c" is not a field`}},
 		{"unsupported type", "{\"fields\": [{\"name\": \"a\", \"type\": \"object\"}]}", []int{1}, []string{"cannot be read from a spreadsheet cell"}},
 		{"bad pattern", "{\"fields\": [\n{\"name\": \"a\"},\n{\"name\": \"b\", \"constraints\": {\"pattern\": \"[0-9\"}}]}", []int{3}, []string{`"/fields/1/constraints/pattern": '^(?:[0-9)$' is not valid regex`}},
 		{"json schema that does not compile", "{\n \"type\": \"object\",\n \"properties\": {\n  \"a\": {\"type\": \"strin\"}\n }\n}", []int{4}, []string{"not valid at \"/properties/a/type\""}},
 		{"json schema annotation", "{\n \"type\": \"object\",\n \"x-primaryKey\": [\"id\"],\n \"properties\": {\"a\": {\"type\": \"string\"}}\n}", []int{3}, []string{`"id"`}},
+		{"date bound that is not a date", "{\"fields\": [\n{\"name\": \"d\", \"type\": \"date\",\n \"constraints\": {\"minimum\": \"1/1/2020\"}}]}", []int{3}, []string{"YYYY-MM-DD"}},
 		{"bad foreign key", "{\"fields\": [{\"name\": \"a\"}],\n\"foreignKeys\": [{\"fields\": \"a\"}]}", []int{2}, []string{"foreign key needs"}},
 	}
 	for _, tt := range tests {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -22,6 +23,8 @@ type Schema struct {
 	fast  *fastRoot
 	// keys are the foreign keys to other datasets' tables.
 	keys []ForeignKey
+	// bounded lists the date fields with a least or greatest date.
+	bounded []string
 	// uniques are the sets of fields whose values together are unique,
 	// beside the primary key.
 	uniques [][]string
@@ -37,6 +40,9 @@ type prop struct {
 	hint catalog.Text
 	// comune marks a field checked against the registry of comuni.
 	comune bool
+	// dateMin and dateMax bound a date or date-time field (ISO text, so
+	// that comparing strings compares dates); "" for none.
+	dateMin, dateMax string
 }
 
 // rawSchema holds the keywords of the root that the pipeline reads.
@@ -84,6 +90,8 @@ type rawProp struct {
 	Minimum       *float64        `json:"minimum"`
 	Maximum       *float64        `json:"maximum"`
 	Enum          []any           `json:"enum"`
+	DateMinimum   string          `json:"x-minimum"`
+	DateMaximum   string          `json:"x-maximum"`
 }
 
 // Compile compiles the JSON Schema doc (draft 2020-12, formats asserted) and
@@ -154,7 +162,19 @@ func compile(name string, doc []byte) (*Schema, error) {
 			continue
 		}
 		s.info.Fields = append(s.info.Fields, f)
-		s.props[n] = &prop{field: f, hint: catalog.Text{It: rp.Hint, En: rp.HintEn}}
+		p := &prop{field: f, hint: catalog.Text{It: rp.Hint, En: rp.HintEn}, dateMin: rp.DateMinimum, dateMax: rp.DateMaximum}
+		for _, kb := range [][2]string{{"x-minimum", p.dateMin}, {"x-maximum", p.dateMax}} {
+			key, b := kb[0], kb[1]
+			if b != "" && ((f.Type != catalog.TypeDate && f.Type != catalog.TypeDatetime) || !isoDate.MatchString(b)) {
+				errs = append(errs, ptrErrorf("/properties/"+escapePointer(n)+"/"+key,
+					fmt.Sprintf("proprietà %s: «%s» vale solo su date e date-ora, scritto come AAAA-MM-GG", n, key),
+					fmt.Sprintf("property %s: %q applies to dates and date-times only, written as YYYY-MM-DD", n, key)))
+			}
+		}
+		if p.dateMin != "" || p.dateMax != "" {
+			s.bounded = append(s.bounded, n)
+		}
+		s.props[n] = p
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
@@ -221,6 +241,9 @@ func annotationError(doc []byte, err error) error {
 	}
 	return err
 }
+
+// isoDate is a date bound: a date, optionally followed by a time.
+var isoDate = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}(T.*)?$`)
 
 // field turns a property into the catalog's description of a column.
 func field(name string, rp *rawProp, required bool) (catalog.Field, error) {

@@ -200,6 +200,15 @@ func (c *checker) row(i int, issues []catalog.Issue, done []bool) []catalog.Issu
 		}
 	}
 
+	for _, f := range c.s.bounded {
+		if j := c.colOf(f); j >= 0 && !done[j] {
+			if iss, ok := c.dateBoundIssue(i, j, c.s.props[f]); ok {
+				issues = append(issues, iss)
+				done[j] = true
+			}
+		}
+	}
+
 	if j := c.colOf(fieldTotal); j >= 0 && !done[j] {
 		if iss, ok := c.totalIssue(i, j); ok {
 			issues = append(issues, iss)

@@ -291,8 +291,14 @@ func tsProperty(ptr string, f tsField) (p map[string]any, required, unique bool,
 			}
 			p[k] = n
 		case "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum":
+			var bound string
+			if (typ == "date" || typ == "datetime") && (k == "minimum" || k == "maximum") && json.Unmarshal(raw, &bound) == nil {
+				// Dates are bounded by a rule of the portal's own.
+				p["x-"+k] = bound
+				continue
+			}
 			if !numeric {
-				bad(k, "il portale controlla minimi e massimi solo sui campi numerici", "the portal checks minimums and maximums on numeric fields only")
+				bad(k, "il portale controlla minimi e massimi solo su numeri e date (minimum e maximum)", "the portal checks minimums and maximums on numeric fields and dates (minimum and maximum) only")
 				continue
 			}
 			n, ok := number(raw)
