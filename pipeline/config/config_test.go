@@ -161,7 +161,7 @@ func TestLoadDemoCatalog(t *testing.T) {
 		ids = append(ids, d.ID)
 	}
 	want := []string{
-		"comuni", "localizzazione-pnrr-como", "pnrr-cantu", "pnrr-como", "pnrr-como-italiadomani",
+		"comuni", "localizzazione-pnrr-como", "padigitale-notifiche-como", "pnrr-cantu", "pnrr-como", "pnrr-como-italiadomani",
 		"pnrr-comune-como", "pnrr-olgiate-comasco", "progetti-egov",
 	}
 	if !slices.Equal(ids, want) {
