@@ -6,8 +6,8 @@ package datasets
 import "embed"
 
 // FS is the catalog folder: portal.yaml and the dataset files at the root,
-// the data files under data/, the comuni's boundaries under geo/, with
-// README.md and PROVENANCE.md beside them.
+// the data files under data/, the schema files under schemas/, the comuni's
+// boundaries under geo/, with README.md and PROVENANCE.md beside them.
 //
-//go:embed *.yaml *.md data geo
+//go:embed *.yaml *.md data geo schemas
 var FS embed.FS

@@ -71,6 +71,9 @@ type Deps struct {
 	Log *slog.Logger
 	// Fetcher defaults to a source.Fetcher over Config.Catalog.
 	Fetcher Fetcher
+	// SchemaFetcher gets schemas at https:// addresses; it defaults to a
+	// copy of Fetcher (when it is a *source.Fetcher) asking for JSON.
+	SchemaFetcher Fetcher
 	// Render renders the portal; nil skips rendering (exports only).
 	Render RenderFunc
 	// Inbox is the upload desk's inbox when it is not a folder.
@@ -156,13 +159,6 @@ func Run(ctx context.Context, cfg Config, deps Deps) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	schemas, err := LoadSchemas()
-	if err != nil {
-		return nil, err
-	}
-	if err := checkSchemas(cat, schemas); err != nil {
-		return nil, err
-	}
 	st, err := store.Open(cfg.StateDir)
 	if err != nil {
 		return nil, err
@@ -173,7 +169,17 @@ func Run(ctx context.Context, cfg Config, deps Deps) (*Result, error) {
 		f.Now = now
 		fetcher = f
 	}
-	r := &runner{cat: cat, schemas: schemas, store: st, fetch: fetcher, log: log, now: now, outDir: cfg.OutDir}
+	loader := &schemaLoader{catalog: cfg.Catalog, store: st, fetch: schemaFetcher(deps.SchemaFetcher, fetcher, cfg.Catalog, log, now), log: log}
+	set, err := loader.loadSchemaSet(ctx, cat)
+	if err != nil {
+		return nil, err
+	}
+	order, err := levels(cat, set)
+	if err != nil {
+		return nil, err
+	}
+	schemas := set.byRef
+	r := &runner{cat: cat, schemas: schemas, sources: set.src, store: st, fetch: fetcher, log: log, now: now, outDir: cfg.OutDir}
 	switch {
 	case deps.Inbox != nil:
 		r.inbox = deps.Inbox
@@ -182,8 +188,8 @@ func Run(ctx context.Context, cfg Config, deps Deps) (*Result, error) {
 	}
 
 	// The registry of comuni comes first: the other datasets are checked
-	// against it.
-	var registries, others []catalog.Dataset
+	// against it. Then each dataset comes after those its foreign keys
+	// point to.
 	only := map[string]bool{}
 	for _, id := range cfg.Only {
 		if _, ok := cat.Dataset(id); !ok {
@@ -191,17 +197,17 @@ func Run(ctx context.Context, cfg Config, deps Deps) (*Result, error) {
 		}
 		only[id] = true
 	}
-	for _, d := range cat.Datasets {
-		if len(only) > 0 && !only[d.ID] {
-			continue
+	total := 0
+	for i, level := range order {
+		kept := level[:0:0]
+		for _, d := range level {
+			if len(only) == 0 || only[d.ID] {
+				kept = append(kept, d)
+			}
 		}
-		if d.Schema == RegistrySchema {
-			registries = append(registries, d)
-		} else {
-			others = append(others, d)
-		}
+		order[i] = kept
+		total += len(kept)
 	}
-	total := len(registries) + len(others)
 	var done int
 	var mu sync.Mutex
 	outcomes := make(map[string]Outcome, total)
@@ -218,14 +224,18 @@ func Run(ctx context.Context, cfg Config, deps Deps) (*Result, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	if err := r.each(ctx, registries, workers, report); err != nil {
-		return nil, err
-	}
-	if r.registry, err = r.loadRegistry(registriesOf(cat)); err != nil {
-		return nil, err
-	}
-	if err := r.each(ctx, others, workers, report); err != nil {
-		return nil, err
+	for i, level := range order {
+		if i == 1 {
+			if r.registry, err = r.loadRegistry(registriesOf(cat)); err != nil {
+				return nil, err
+			}
+		}
+		if r.refs, err = r.loadRefs(level); err != nil {
+			return nil, err
+		}
+		if err := r.each(ctx, level, workers, report); err != nil {
+			return nil, err
+		}
 	}
 	if err := st.Flush(); err != nil {
 		return nil, err
@@ -410,8 +420,13 @@ func (r *runner) snapshot(cat *catalog.Catalog, schemas map[string]*validate.Sch
 }
 
 type runner struct {
-	cat      *catalog.Catalog
-	schemas  map[string]*validate.Schema
+	cat     *catalog.Catalog
+	schemas map[string]*validate.Schema
+	// sources say where each schema comes from and its version.
+	sources map[string]*catalog.SchemaSource
+	// refs are the published tables the foreign keys of the datasets
+	// being processed point to.
+	refs     validate.Refs
 	store    *store.Store
 	fetch    Fetcher
 	inbox    Inbox
@@ -438,6 +453,8 @@ func (r *runner) each(ctx context.Context, list []catalog.Dataset, workers int, 
 }
 
 // process pulls, reads and judges one dataset, and records the verdict.
+// When the dataset's schema changed since its latest file was judged, the
+// file is read and judged again even if it did not change.
 func (r *runner) process(ctx context.Context, d catalog.Dataset) (Outcome, error) {
 	o := Outcome{ID: d.ID}
 	rec, err := r.store.Load(d.ID)
@@ -445,7 +462,13 @@ func (r *runner) process(ctx context.Context, d catalog.Dataset) (Outcome, error
 		return o, err
 	}
 	log := r.log.With("dataset", d.ID)
-	res, err := r.pull(ctx, d, rec)
+	sum := r.schemaSum(d)
+	recheck := rec.Schema != "" && sum != "" && rec.Schema != sum
+	prev := rec.Source
+	if recheck {
+		prev = catalog.Provenance{} // the bytes are needed, not a 304
+	}
+	res, err := r.pull(ctx, d, prev)
 	if err != nil {
 		var se *source.Error
 		if !errors.As(err, &se) {
@@ -456,11 +479,17 @@ func (r *runner) process(ctx context.Context, d catalog.Dataset) (Outcome, error
 		o.Changed = rec.Status() != catalog.Stale
 		return o, r.store.Stale(ctx, d.ID, r.now(), se.Message)
 	}
-	if res.NotModified || (rec.Latest != nil && rec.Latest.Status != catalog.Stale && res.Prov.Checksum == rec.Source.Checksum) {
+	if !recheck && (res.NotModified || (rec.Latest != nil && rec.Latest.Status != catalog.Stale && res.Prov.Checksum == rec.Source.Checksum)) {
 		log.Debug("source unchanged")
 		o.Changed = rec.Status() == catalog.Stale
 		if err := r.store.Unchanged(ctx, d.ID, res.Prov); err != nil {
 			return o, err
+		}
+		if rec.Schema == "" && sum != "" {
+			// State kept before schemas had versions: start from here.
+			if err := r.store.SetSchema(d.ID, sum, nil); err != nil {
+				return o, err
+			}
 		}
 		after, err := r.store.Load(d.ID)
 		if err != nil {
@@ -474,17 +503,39 @@ func (r *runner) process(ctx context.Context, d catalog.Dataset) (Outcome, error
 		return o, fmt.Errorf("dataset %s: %w", d.ID, err)
 	}
 	if catalog.Blocking(issues) {
+		if recheck && rec.Current != "" && res.Prov.Checksum == currentChecksum(rec) {
+			// The published file itself no longer passes the changed
+			// schema: it stays published, with a warning.
+			o.Status, o.Changed = rec.Status(), true
+			o.Reason = catalog.FirstReason(issues)
+			log.Warn("schema changed: the published version no longer passes it and stays published", "issues", len(issues), "first", o.Reason.En)
+			return o, r.store.SetSchema(d.ID, sum, &catalog.Recheck{At: r.now().UTC(), Schema: sum, Reason: o.Reason, Issues: issues})
+		}
 		o.Status, o.Changed = catalog.Refused, true
 		o.Reason = catalog.FirstReason(issues)
 		log.Warn("file refused, last good version kept", "issues", len(issues), "first", o.Reason.En)
-		return o, r.store.Refuse(ctx, d.ID, res.Prov, issues)
+		if err := r.store.Refuse(ctx, d.ID, res.Prov, issues); err != nil {
+			return o, err
+		}
+		// A warning about the published version stands while the schema
+		// it was found with does.
+		keep := rec.Recheck
+		if keep != nil && keep.Schema != sum {
+			keep = nil
+		}
+		return o, r.store.SetSchema(d.ID, sum, keep)
 	}
 	v, isNew, err := r.store.Accept(ctx, d.ID, t, res.Prov, issues)
 	if err != nil {
 		return o, err
 	}
+	if err := r.store.SetSchema(d.ID, sum, nil); err != nil {
+		return o, err
+	}
 	o.Status, o.New, o.Rows = catalog.Accepted, isNew, v.Rows
-	o.Changed = isNew || rec.Current != v.ID || rec.Status() != catalog.Accepted
+	// A changed schema changes the page (its fields, its version) and the
+	// downloads that describe it, even when the data is the same.
+	o.Changed = isNew || rec.Current != v.ID || rec.Status() != catalog.Accepted || rec.Recheck != nil || recheck
 	if o.Changed {
 		// Export now, with the table in memory: reading it back from the
 		// store later would cost as much again.
@@ -502,27 +553,59 @@ func (r *runner) process(ctx context.Context, d catalog.Dataset) (Outcome, error
 	return o, nil
 }
 
+// currentChecksum is the checksum of the file the published version came
+// from.
+func currentChecksum(rec *store.Record) string {
+	v, _ := rec.Version(rec.Current)
+	return v.Checksum
+}
+
+// schemaSum is the checksum of the dataset's schema document.
+func (r *runner) schemaSum(d catalog.Dataset) string {
+	if src := r.sources[d.Schema]; src != nil {
+		return src.Checksum
+	}
+	return ""
+}
+
+// schemaFetcher is the fetcher of schemas at addresses: the one given, or
+// the sources' fetcher (its client, retries and caps) asking for JSON.
+func schemaFetcher(given, sources Fetcher, catalogFS fs.FS, log *slog.Logger, now func() time.Time) Fetcher {
+	if given != nil {
+		return given
+	}
+	if f, ok := sources.(*source.Fetcher); ok {
+		c := *f
+		c.JSON = true
+		return &c
+	}
+	f := source.New(catalogFS, log)
+	f.Now, f.JSON = now, true
+	return f
+}
+
 // pull gets the dataset's file: the clerks' newest upload if there is one,
 // else the catalog source.
-func (r *runner) pull(ctx context.Context, d catalog.Dataset, rec *store.Record) (*source.Result, error) {
+func (r *runner) pull(ctx context.Context, d catalog.Dataset, prev catalog.Provenance) (*source.Result, error) {
 	if r.inbox != nil {
 		res, err := r.inbox.Latest(ctx, d.ID)
 		if err != nil || res != nil {
 			return res, err
 		}
 	}
-	return r.fetch.Fetch(ctx, d.Source, rec.Source)
+	return r.fetch.Fetch(ctx, d.Source, prev)
 }
 
 // Judge reads a file and validates it against a schema: the same code for
 // the pipeline, `opendata check` and the upload desk. An unreadable file is
 // an issue, not an error.
 func (r *runner) Judge(ctx context.Context, schema, name string, data []byte, sheet string) ([]catalog.Issue, *catalog.Table, error) {
-	return judge(ctx, r.schemas[schema], r.registry, name, data, sheet)
+	return judge(ctx, r.schemas[schema], r.registry, r.refs, name, data, sheet)
 }
 
-func judge(ctx context.Context, s *validate.Schema, reg validate.Registry, name string, data []byte, sheet string) ([]catalog.Issue, *catalog.Table, error) {
-	t, issues, err := ingest.Read(ctx, name, data, ingest.Options{Schema: s.Info(), Sheet: sheet})
+func judge(ctx context.Context, s *validate.Schema, reg validate.Registry, refs validate.Refs, name string, data []byte, sheet string) ([]catalog.Issue, *catalog.Table, error) {
+	info := s.Info()
+	t, issues, err := ingest.Read(ctx, name, data, ingest.Options{Schema: info, Sheet: sheet})
 	if err != nil {
 		var ie *ingest.Error
 		if !errors.As(err, &ie) {
@@ -530,10 +613,11 @@ func judge(ctx context.Context, s *validate.Schema, reg validate.Registry, name 
 		}
 		return []catalog.Issue{{Ref: ie.Ref, Severity: catalog.Error, Rule: "unreadable", Message: ie.Message}}, nil, nil
 	}
+	applyMissing(t, info)
 	if catalog.Blocking(issues) {
 		return issues, t, nil
 	}
-	issues = append(issues, validate.Table(ctx, t, s, reg)...)
+	issues = append(issues, validate.TableRefs(ctx, t, s, reg, refs)...)
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
@@ -547,6 +631,13 @@ func (r *runner) state(d catalog.Dataset, withTable bool) (*catalog.DatasetState
 		return nil, err
 	}
 	st := &catalog.DatasetState{Dataset: d, Status: rec.Status(), History: rec.History, Latest: rec.Latest, LastGoodFetch: rec.LastGoodFetch, Downloads: rec.Downloads}
+	if src := r.sources[d.Schema]; src != nil {
+		c := *src
+		st.SchemaSource = &c
+	}
+	if rec.Recheck != nil && rec.Current != "" {
+		st.Recheck = rec.Recheck
+	}
 	if rec.Current != "" {
 		v, _ := rec.Version(rec.Current)
 		st.Current = &v

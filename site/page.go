@@ -105,7 +105,7 @@ func (w *writer) groups(langs []string) ([]group, error) {
 	byTitle := w.datasetsByTitle()
 	var attention []*catalog.DatasetState
 	for _, d := range byTitle {
-		if d.Status != catalog.Accepted {
+		if d.Status != catalog.Accepted || d.Recheck != nil {
 			attention = append(attention, d)
 		}
 	}
@@ -584,11 +584,13 @@ func (w *writer) dataset(f formatter, d *catalog.DatasetState) frontMatter {
 			})
 		}
 		p["schema"] = map[string]any{
-			"name":   s.Name,
-			"title":  s.Title.In(f.lang),
-			"desc":   s.Description.In(f.lang),
-			"open":   s.Open,
-			"fields": fields,
+			"name":    s.Name,
+			"title":   s.Title.In(f.lang),
+			"desc":    s.Description.In(f.lang),
+			"open":    s.Open,
+			"fields":  fields,
+			"version": schemaVersion(f, d),
+			"recheck": recheckText(f, d),
 		}
 	}
 	if c := d.Current; c != nil {
@@ -908,6 +910,7 @@ func (w *writer) qualityRow(f formatter, d *catalog.DatasetState) map[string]any
 	if d.Current != nil {
 		e["published"] = f.date(d.Current.Accepted)
 	}
+	e["recheck"] = recheckText(f, d)
 	if a := d.Latest; a != nil {
 		e["at"] = f.dateTime(a.At)
 		e["reason"] = a.Reason.In(f.lang)
@@ -941,4 +944,34 @@ func (w *writer) quality(f formatter) frontMatter {
 			"bad": f.integer(len(w.m.b.Datasets) - ok),
 		},
 	}
+}
+
+// schemaVersion names the schema a dataset is checked with and its version
+// (the first digits of its SHA-256, and for an address the day fetched).
+func schemaVersion(f formatter, d *catalog.DatasetState) string {
+	src := d.SchemaSource
+	if src == nil {
+		return ""
+	}
+	v := map[string]string{"it": "Schema " + src.Ref + ", versione " + short(src.Checksum), "en": "Schema " + src.Ref + ", version " + short(src.Checksum)}[f.lang]
+	if !src.Fetched.IsZero() {
+		v += map[string]string{"it": " scaricata il ", "en": " fetched on "}[f.lang] + f.date(src.Fetched)
+	}
+	if !src.Warning.IsZero() {
+		v += " (" + src.Warning.In(f.lang) + ")"
+	}
+	return v
+}
+
+// recheckText warns that the published version no longer passes its
+// changed schema.
+func recheckText(f formatter, d *catalog.DatasetState) string {
+	rc := d.Recheck
+	if rc == nil {
+		return ""
+	}
+	return map[string]string{
+		"it": "Lo schema è cambiato e la versione pubblicata non lo rispetta più: resta pubblicata finché il file non viene corretto. ",
+		"en": "The schema changed and the published version no longer passes it: it stays published until the file is corrected. ",
+	}[f.lang] + rc.Reason.In(f.lang)
 }

@@ -91,4 +91,23 @@ func printSummary(w io.Writer, res *pipeline.Result, out string) {
 		}
 		fmt.Fprintf(w, "  %-8s %s (%s): %s\n", o.Status, o.ID, kept, reason)
 	}
+	printSchemaWarnings(w, res)
+}
+
+// printSchemaWarnings lists schema addresses served from their last good
+// copy, and published versions that no longer pass a changed schema.
+func printSchemaWarnings(w io.Writer, res *pipeline.Result) {
+	if res.Build == nil {
+		return
+	}
+	told := map[string]bool{}
+	for _, d := range res.Build.Datasets {
+		if s := d.SchemaSource; s != nil && !s.Warning.IsZero() && !told[s.Ref] {
+			told[s.Ref] = true
+			fmt.Fprintf(w, "  schema   %s: %s\n", s.Ref, s.Warning.En)
+		}
+		if rc := d.Recheck; rc != nil && d.Current != nil {
+			fmt.Fprintf(w, "  recheck  %s (version %s stays published, but no longer passes its changed schema): %s\n", d.Dataset.ID, d.Current.ID, rc.Reason.En)
+		}
+	}
 }

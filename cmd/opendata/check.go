@@ -6,12 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/provincia-como/opendata/pipeline"
 	"github.com/provincia-como/opendata/pipeline/catalog"
+	"github.com/provincia-como/opendata/pipeline/config"
 	"github.com/provincia-como/opendata/pipeline/validate"
 )
 
@@ -31,7 +33,7 @@ type fileReport struct {
 func runCheck(ctx context.Context, e *env, args []string) error {
 	f := newFlags(e, "check", "check --schema NAME [--json] [--lang it|en] [--sheet NAME] FILE...")
 	c := addCommon(f)
-	schema := f.String("schema", "", "schema `name` to check against (see the schemas/ folder: comuni, progetti, tabella)")
+	schema := f.String("schema", "", "schema to check against: a built-in `name` (comuni, progetti, tabella), a schema file (schemas/permessi.json, in the catalog folder or on disk: JSON Schema or Table Schema) or an https:// address")
 	asJSON := f.Bool("json", false, "print the issues as JSON")
 	lang := f.String("lang", "it", "language of the messages: it or en")
 	sheet := f.String("sheet", "", "`sheet` to read in workbooks (default: the first one with data)")
@@ -59,8 +61,8 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if _, ok := checker.Schema(*schema); !ok {
-		return usageError("schema %q does not exist (known: %v)", *schema, checker.Schemas())
+	if err := useSchema(ctx, checker, cat, *schema); err != nil {
+		return err
 	}
 	code := exitOK
 	var reports []fileReport
@@ -105,6 +107,42 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 		return &exitError{code: code}
 	}
 	return nil
+}
+
+// useSchema makes the checker know the schema reference: a built-in name,
+// a schema file of the catalog folder or of the disk, an https:// address.
+// A broken schema is bad usage, with each problem and its line.
+func useSchema(ctx context.Context, checker *pipeline.Checker, cat fs.FS, ref string) error {
+	if _, ok := checker.Schema(ref); ok {
+		return nil
+	}
+	if msg := config.SchemaRefError(nil, ref); msg != "" && config.SchemaKind(ref) == config.SchemaURL {
+		return usageError("%s", msg)
+	}
+	var err error
+	switch config.SchemaKind(ref) {
+	case config.SchemaBuiltin:
+		return usageError("schema %q does not exist (known: %v)", ref, checker.Schemas())
+	case config.SchemaFile:
+		if _, statErr := fs.Stat(cat, ref); fs.ValidPath(ref) && statErr == nil {
+			_, err = checker.Use(ctx, ref)
+			break
+		}
+		data, rerr := readFile(ref)
+		if rerr != nil {
+			return usageError("schema file %s: %v (it is looked for in the catalog folder, then on disk)", ref, rerr)
+		}
+		_, err = checker.UseFile(ref, data)
+	default:
+		_, err = checker.Use(ctx, ref)
+	}
+	if err == nil {
+		return nil
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return usageError("the schema cannot be used:\n%v", err)
 }
 
 func readFile(path string) ([]byte, error) {

@@ -22,7 +22,7 @@ func TestDemoPortal(t *testing.T) {
 	if code != exitRejected {
 		t.Fatalf("demo build: exit %d (3 expected: one example file is refused on purpose)\n%s%s", code, stdout, stderr)
 	}
-	if !strings.Contains(stdout, "9 datasets, 8 accepted, 1 refused") || !strings.Contains(stdout, "pnrr-olgiate-comasco") {
+	if !strings.Contains(stdout, "10 datasets, 9 accepted, 1 refused") || !strings.Contains(stdout, "pnrr-olgiate-comasco") {
 		t.Errorf("summary:\n%s", stdout)
 	}
 	cat, err := config.Load(datasets.FS)

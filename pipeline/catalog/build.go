@@ -36,6 +36,12 @@ type DatasetState struct {
 	LoadTable func() (*Table, error) `json:"-"`
 	// Downloads of the current version, then of each older version.
 	Downloads []Download
+	// SchemaSource names the schema the dataset is checked with and its
+	// version; nil when unknown.
+	SchemaSource *SchemaSource
+	// Recheck is set when the published version no longer passes its
+	// changed schema: it stays published, with this warning.
+	Recheck *Recheck
 }
 
 // Download is one file of a dataset on the portal.

@@ -14,11 +14,12 @@ const (
 type FieldType string
 
 const (
-	TypeString  FieldType = "string"
-	TypeInteger FieldType = "integer"
-	TypeNumber  FieldType = "number"
-	TypeBoolean FieldType = "boolean"
-	TypeDate    FieldType = "date"
+	TypeString   FieldType = "string"
+	TypeInteger  FieldType = "integer"
+	TypeNumber   FieldType = "number"
+	TypeBoolean  FieldType = "boolean"
+	TypeDate     FieldType = "date"
+	TypeDatetime FieldType = "datetime"
 )
 
 // Field describes one column a schema expects, as ingest and the portal need
@@ -60,6 +61,12 @@ type Schema struct {
 	Open bool `json:"open,omitempty"`
 	// JSON is the JSON Schema document itself.
 	JSON []byte `json:"-"`
+	// MissingValues are the cell texts that mean "no value" (Table
+	// Schema's missingValues); empty means the reader's own defaults.
+	MissingValues []string `json:"missingValues,omitempty"`
+	// Format is the kind of document the schema was written in:
+	// "jsonschema" or "tableschema".
+	Format string `json:"format,omitempty"`
 }
 
 // Field returns the field with the given name.

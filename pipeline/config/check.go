@@ -148,7 +148,11 @@ func validateDatasets(fsys fs.FS, docs []*doc) []error {
 		}
 		errs = append(errs, oneOf(d, "theme", ds.Theme, Themes(), "tema", "theme")...)
 		errs = append(errs, oneOf(d, "frequency", ds.Frequency, Frequencies(), "frequenza", "frequency")...)
-		errs = append(errs, oneOf(d, "schema", ds.Schema, Schemas(), "schema", "schema")...)
+		if ds.Schema != "" {
+			if err := checkSchemaRef(fsys, d, ds.Schema); err != nil {
+				errs = append(errs, err)
+			}
+		}
 		if ds.License != "" {
 			if err := checkLicense(d, "license", ds.License); err != nil {
 				errs = append(errs, err)

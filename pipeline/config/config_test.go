@@ -76,6 +76,14 @@ func TestLoadErrors(t *testing.T) {
 			{"type.yaml", 12, "valore del tipo sbagliato"},
 			{"type.yaml", 13, "valore del tipo sbagliato"},
 		}},
+		{"schema-ref", []want{
+			{"http-url.yaml", 9, "deve iniziare con https://"},
+			{"missing-schema.yaml", 9, "il file di schema «schemas/permesi.json» non esiste"},
+			{"escape-schema.yaml", 9, "percorso dello schema «../schemas/ok.json» non valido"},
+			{"not-json.yaml", 9, "percorso dello schema «schemas/ok.yaml» non valido"},
+			{"bad-name.yaml", 9, "schema «tabela» non previsto"},
+			{"folder-schema.yaml", 9, "è una cartella"},
+		}},
 		{"no-portal", []want{
 			{"portal.yaml", 0, "file mancante"},
 		}},
@@ -153,7 +161,7 @@ func TestLoadDemoCatalog(t *testing.T) {
 		ids = append(ids, d.ID)
 	}
 	want := []string{
-		"classificazioni-comuni-como", "comuni", "localizzazione-pnrr-como", "pnrr-cantu", "pnrr-como", "pnrr-como-italiadomani",
+		"classificazioni-comuni-como", "comuni", "localizzazione-pnrr-como", "padigitale-notifiche-como", "pnrr-cantu", "pnrr-como", "pnrr-como-italiadomani",
 		"pnrr-comune-como", "pnrr-olgiate-comasco", "progetti-egov",
 	}
 	if !slices.Equal(ids, want) {
@@ -205,5 +213,23 @@ func TestLicense(t *testing.T) {
 		if _, _, ok := config.License(id); !ok {
 			t.Errorf("Licenses lists %q but License does not know it", id)
 		}
+	}
+}
+
+func TestSchemaKind(t *testing.T) {
+	for ref, want := range map[string]string{
+		"tabella":                             config.SchemaBuiltin,
+		"schemas/permessi.json":               config.SchemaFile,
+		"permessi.json":                       config.SchemaFile,
+		"https://schema.gov.it/permessi.json": config.SchemaURL,
+		"http://example.org/x.json":           config.SchemaURL,
+		"C:\\\\schemi\\\\x":                   config.SchemaBuiltin,
+	} {
+		if got := config.SchemaKind(ref); got != want {
+			t.Errorf("SchemaKind(%q) = %s, want %s", ref, got, want)
+		}
+	}
+	if msg := config.SchemaRefError(nil, "http://example.org/x.json"); !strings.Contains(msg, "https://") {
+		t.Errorf("an http schema address should be refused, got %q", msg)
 	}
 }

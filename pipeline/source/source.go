@@ -66,6 +66,9 @@ type Fetcher struct {
 	Timeout time.Duration
 	Log     *slog.Logger
 	Now     func() time.Time
+	// JSON makes the fetcher ask for JSON documents (schemas) instead of
+	// spreadsheets: see wantJSON.
+	JSON bool
 }
 
 // New returns a fetcher with the defaults a scheduled run wants.
@@ -265,7 +268,7 @@ func (f *Fetcher) get(ctx context.Context, u *url.URL, prev catalog.Provenance) 
 	if resp.ContentLength > 0 && f.MaxBytes > 0 && resp.ContentLength > f.MaxBytes {
 		return nil, &Error{Source: src, Message: tooBig(f.MaxBytes)}
 	}
-	if msg, ok := badContent(u, resp.Header.Get("Content-Type")); !ok {
+	if msg, ok := f.content(u, resp.Header.Get("Content-Type")); !ok {
 		return nil, &Error{Source: src, Message: msg}
 	}
 	data, err := readCapped(resp.Body, f.MaxBytes)

@@ -39,6 +39,12 @@ type Record struct {
 	// Downloads are the files the last export wrote, reused while the
 	// dataset does not change.
 	Downloads []catalog.Download `json:"downloads,omitempty"`
+	// Schema is the checksum of the schema the latest file was judged
+	// with: when the schema changes, the published version is checked again.
+	Schema string `json:"schema,omitempty"`
+	// Recheck is the published version found no longer valid against a
+	// changed schema; it stays published.
+	Recheck *catalog.Recheck `json:"recheck,omitempty"`
 }
 
 // Status derives the dataset's status from the record.

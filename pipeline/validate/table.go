@@ -49,10 +49,18 @@ var istatCode = regexp.MustCompile(`^[0-9]{6}$`)
 // codes. If ctx is cancelled Table stops early and returns what it found:
 // the caller, who owns ctx, knows the list is partial.
 func Table(ctx context.Context, t *catalog.Table, s *Schema, reg Registry) []catalog.Issue {
+	return TableRefs(ctx, t, s, reg, nil)
+}
+
+// TableRefs is Table with the published tables the schema's foreign keys
+// point to, by dataset id; a key whose dataset is missing from refs is
+// checked against nothing and reported once as a warning.
+func TableRefs(ctx context.Context, t *catalog.Table, s *Schema, reg Registry, refs Refs) []catalog.Issue {
 	if len(t.Rows) == 0 {
 		return []catalog.Issue{emptyIssue(t)}
 	}
 	c := newChecker(t, s, reg)
+	c.refs = refs
 
 	workers := runtime.GOMAXPROCS(0)
 	if len(t.Rows) < 4096 {
@@ -66,6 +74,7 @@ func Table(ctx context.Context, t *catalog.Table, s *Schema, reg Registry) []cat
 		wg.Go(func() { c.rows(ctx, lo, hi, &parts[w]) })
 	}
 	c.unique(ctx, &parts[workers])
+	c.foreign(ctx, &parts[workers])
 	wg.Wait()
 
 	var all []catalog.Issue
@@ -111,6 +120,7 @@ type checker struct {
 	fast *fastTable
 	// partCols are the columns of the funding parts present in the file.
 	partCols []int
+	refs     Refs
 }
 
 func newChecker(t *catalog.Table, s *Schema, reg Registry) *checker {
@@ -190,6 +200,15 @@ func (c *checker) row(i int, issues []catalog.Issue, done []bool) []catalog.Issu
 		}
 	}
 
+	for _, f := range c.s.bounded {
+		if j := c.colOf(f); j >= 0 && !done[j] {
+			if iss, ok := c.dateBoundIssue(i, j, c.s.props[f]); ok {
+				issues = append(issues, iss)
+				done[j] = true
+			}
+		}
+	}
+
 	if j := c.colOf(fieldTotal); j >= 0 && !done[j] {
 		if iss, ok := c.totalIssue(i, j); ok {
 			issues = append(issues, iss)
@@ -228,10 +247,18 @@ func (c *checker) schemaIssues(i int, verr *jsonschema.ValidationError, issues [
 // unique reports rows whose primary key repeats an earlier row's. It runs
 // over the whole table in order, beside the row checks.
 func (c *checker) unique(ctx context.Context, out *sink) {
-	keys := c.s.info.PrimaryKey
-	if len(keys) == 0 {
-		return
+	if len(c.s.info.PrimaryKey) > 0 {
+		c.uniqueSet(ctx, c.s.info.PrimaryKey, out)
 	}
+	for _, set := range c.s.uniques {
+		if !slices.Equal(set, c.s.info.PrimaryKey) {
+			c.uniqueSet(ctx, set, out)
+		}
+	}
+}
+
+// uniqueSet reports rows whose values of keys repeat an earlier row's.
+func (c *checker) uniqueSet(ctx context.Context, keys []string, out *sink) {
 	cols := make([]int, len(keys))
 	for k, f := range keys {
 		if cols[k] = c.colOf(f); cols[k] < 0 {

@@ -27,7 +27,7 @@ import (
 )
 
 func main() {
-	shared := flag.String("shared", "../shared", "folder holding data/istat and data/italia-domani")
+	shared := flag.String("shared", "../shared", "folder holding data/istat, data/italia-domani and data/padigitale2026")
 	out := flag.String("out", "datasets/data", "folder to write the demo data files to")
 	flag.Parse()
 	if err := run(*shared, *out); err != nil {
@@ -64,6 +64,9 @@ func run(shared, out string) error {
 	}
 	if err := writeClassificazioni(filepath.Join(out, "classificazioni-comuni-como.xlsx"), filepath.Join(shared, classifFile)); err != nil {
 		return fmt.Errorf("classificazioni-comuni-como.xlsx: %w", err)
+	}
+	if err := writePADigitale(shared, out); err != nil {
+		return err
 	}
 	pnrr, err := readPNRR(shared, comuni)
 	if err != nil {
