@@ -59,7 +59,7 @@ func TestSessionCookie(t *testing.T) {
 		c := realChecker(t)
 		acc, _ := desk.LoadAccounts("testdata/accounts.yaml")
 		box, _ := desk.OpenFolder(t.Context(), t.TempDir(), desk.Keeping{})
-		d, err := desk.New(desk.Config{Checker: c, Catalog: c.Catalog, Accounts: acc, Inbox: box})
+		d, err := desk.New(t.Context(), desk.Config{Checker: c, Catalog: c.Catalog, Accounts: acc, Inbox: box})
 		if err != nil {
 			t.Fatal(err)
 		}

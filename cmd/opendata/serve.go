@@ -89,7 +89,7 @@ func newDesk(ctx context.Context, e *env, c *common, accounts string, retention 
 	if err != nil {
 		return nil, err
 	}
-	return desk.New(desk.Config{Checker: chk, Catalog: chk.Catalog, Accounts: acc, Inbox: box, Log: log, Secure: secure, BasePath: "/sportello/"})
+	return desk.New(ctx, desk.Config{Checker: chk, Catalog: chk.Catalog, Accounts: acc, Inbox: box, Log: log, Secure: secure, BasePath: "/sportello/"})
 }
 
 // typed serves files with the Content-Type the publisher gives them in the
