@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"os"
@@ -222,4 +223,46 @@ func TestSignOutSurvivesRestart(t *testing.T) {
 	if resp, _ := b.upload(token, "pnrr-cantu", "pnrr-cantu.xlsx", readFile(t, "pnrr-cantu.xlsx")); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("upload with the signed-out cookie after a restart: status %d, want 403", resp.StatusCode)
 	}
+}
+
+// brokenStore reads nothing and cannot write.
+type brokenStore struct{}
+
+func (brokenStore) LoadSessions(context.Context) ([]byte, error) { return nil, nil }
+func (brokenStore) SaveSessions(context.Context, []byte) error {
+	return errors.New("disk full")
+}
+
+// TestSessionStoreFailures: a sign-in the desk cannot record is refused
+// with a message rather than lost at the next restart; a sessions file
+// that cannot be read signs everyone out but does not stop the desk.
+func TestSessionStoreFailures(t *testing.T) {
+	t.Run("cannot write", func(t *testing.T) {
+		f := newFixture(t, func(c *desk.Config) { c.Sessions = brokenStore{} })
+		b := f.browser()
+		resp := b.signIn("cantu.rossi", password)
+		if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(b.last, "non è riuscito a registrare l&#39;accesso") {
+			t.Fatalf("sign-in: status %d\n%s", resp.StatusCode, b.last)
+		}
+		if resp, _ := b.get("/"); resp.StatusCode != http.StatusSeeOther {
+			t.Errorf("home after a failed sign-in: status %d, want 303 to the sign-in", resp.StatusCode)
+		}
+	})
+	t.Run("unreadable file", func(t *testing.T) {
+		f := newFixture(t, nil)
+		b := f.browser()
+		b.mustSignIn("cantu.rossi")
+		token := b.csrf()
+		if err := os.WriteFile(filepath.Join(f.inbox, desk.SessionsFile), []byte(`{"sessions":[`), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		f.restart()
+		if resp, _ := b.upload(token, "pnrr-cantu", "pnrr-cantu.xlsx", readFile(t, "pnrr-cantu.xlsx")); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("upload: status %d, want 403", resp.StatusCode)
+		}
+		b.mustSignIn("cantu.rossi")
+		if _, users := storedSessions(t, f.inbox); len(users) != 1 {
+			t.Errorf("stored sessions after signing in again: %v", users)
+		}
+	})
 }
