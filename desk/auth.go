@@ -67,8 +67,9 @@ func (d *Desk) signInForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if ss == nil {
-		ss = d.sessions.start(nil, "", d.now())
-		d.setCookie(w, r, ss)
+		var token string
+		ss, token, _ = d.sessions.start(r.Context(), nil, "", d.now()) // anonymous: memory only, no error
+		d.setCookie(w, r, token)
 	}
 	d.renderSignIn(w, r, ss, http.StatusOK, catalog.Text{}, "")
 }
@@ -96,7 +97,7 @@ func (d *Desk) signIn(w http.ResponseWriter, r *http.Request) {
 	now := d.now()
 	lim := d.cfg.SignInFailures
 	if d.failures.count(user, now) >= lim.N {
-		d.log.Warn("desk sign-in locked", "user", user, "address", clientAddress(r))
+		d.log.Warn("desk sign-in locked", "user", user, "address", d.clientAddress(r))
 		w.Header().Set("Retry-After", fmt.Sprint(int(lim.Per.Seconds())))
 		d.renderSignIn(w, r, ss, http.StatusTooManyRequests, catalog.Text{
 			It: fmt.Sprintf("Troppi tentativi sbagliati: l'accesso di questo utente è bloccato per %d minuti. Se non ricordi la password, chiedi alla Provincia di impostarne una nuova.", minutes(lim.Per)),
@@ -107,7 +108,7 @@ func (d *Desk) signIn(w http.ResponseWriter, r *http.Request) {
 	acc, ok := d.cfg.Accounts.verify(user, pw, d.dummy)
 	if !ok {
 		d.failures.add(user, now)
-		d.log.Info("desk sign-in failed", "user", user, "address", clientAddress(r))
+		d.log.Info("desk sign-in failed", "user", user, "address", d.clientAddress(r))
 		d.renderSignIn(w, r, ss, http.StatusUnauthorized, catalog.Text{
 			It: "Nome utente o password sbagliati. Controlla le maiuscole e riprova.",
 			En: "Wrong user name or password. Check upper and lower case and try again.",
@@ -115,9 +116,16 @@ func (d *Desk) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.failures.reset(user)
-	ss = d.sessions.start(ss, acc.User, now)
-	d.setCookie(w, r, ss)
-	d.log.Info("desk sign-in", "user", acc.User, "comune", acc.Comune, "address", clientAddress(r))
+	ss, token, err := d.sessions.start(r.Context(), ss, acc.User, now)
+	if err != nil {
+		d.fail(w, r, http.StatusServiceUnavailable, catalog.Text{
+			It: "Lo sportello non è riuscito a registrare l'accesso. Riprova tra qualche minuto; se succede ancora, avvisa la Provincia.",
+			En: "The desk could not record your sign-in. Try again in a few minutes; if it happens again, tell the Province.",
+		})
+		return
+	}
+	d.setCookie(w, r, token)
+	d.log.Info("desk sign-in", "user", acc.User, "comune", acc.Comune, "address", d.clientAddress(r))
 	http.Redirect(w, r, d.base, http.StatusSeeOther)
 }
 
@@ -130,7 +138,7 @@ func (d *Desk) signOut(w http.ResponseWriter, r *http.Request) {
 		d.fail(w, r, http.StatusForbidden, msgCSRF)
 		return
 	}
-	d.sessions.end(ss)
+	d.sessions.end(r.Context(), ss, d.now())
 	d.clearCookie(w, r)
 	http.Redirect(w, r, d.base+"accedi", http.StatusSeeOther)
 }

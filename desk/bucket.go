@@ -3,7 +3,9 @@ package desk
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"sort"
 	"strings"
 	"time"
@@ -14,6 +16,8 @@ import (
 // object at once, so a reader never sees half a file.
 type Objects interface {
 	Write(ctx context.Context, key string, data []byte) error
+	// Read returns an object; the error wraps fs.ErrNotExist when it is
+	// absent.
 	Read(ctx context.Context, key string) ([]byte, error)
 	// Keys lists the keys under prefix, sorted.
 	Keys(ctx context.Context, prefix string) ([]string, error)
@@ -26,6 +30,7 @@ type Objects interface {
 //	quarantine/<dataset>/<stamp>-<sha>/<name>        refused files
 //	quarantine/<dataset>/<stamp>-<sha>/report.json
 //	audit/<stamp>-<sha>-<token>.json                 one audit record each
+//	sessions.json                                    the desk's signed-in sessions
 //
 // An object store cannot append, so the audit log is one object a record.
 type Bucket struct {
@@ -147,4 +152,18 @@ func (b *Bucket) Clean(ctx context.Context) error {
 		return fmt.Errorf("quarantine: %w", err)
 	}
 	return nil
+}
+
+// LoadSessions reads the desk's sessions object under the inbox prefix.
+func (b *Bucket) LoadSessions(ctx context.Context) ([]byte, error) {
+	data, err := b.o.Read(ctx, SessionsFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	return data, err
+}
+
+// SaveSessions replaces the sessions object; a PUT is atomic in S3.
+func (b *Bucket) SaveSessions(ctx context.Context, data []byte) error {
+	return b.o.Write(ctx, SessionsFile, data)
 }

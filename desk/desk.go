@@ -24,8 +24,8 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
-	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -54,6 +54,10 @@ type Config struct {
 	// Secure marks cookies Secure even on plain HTTP, for a desk behind a
 	// TLS proxy; over TLS they are always Secure.
 	Secure bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed; from any other peer the header is ignored, since a client
+	// can write anything there.
+	TrustedProxies []netip.Prefix
 	// MaxFileSize caps an uploaded file; default 50 MiB.
 	MaxFileSize int64
 	// MaxUnzipped caps the uncompressed size of the parts of an XLSX (or
@@ -72,6 +76,9 @@ type Config struct {
 	// SessionIdle signs a clerk out after that long without a request;
 	// default 30 min.
 	SessionIdle time.Duration
+	// Sessions keeps signed-in sessions across restarts; default the
+	// inbox, when it is a SessionStore (Folder and Bucket are), else none.
+	Sessions SessionStore
 	// Now is the clock; default time.Now.
 	Now func() time.Time
 }
@@ -132,8 +139,9 @@ type Desk struct {
 	dummy     []byte
 }
 
-// New makes the desk. Checker, Catalog, Accounts and Inbox are required.
-func New(cfg Config) (*Desk, error) {
+// New makes the desk and reads the sessions a previous desk left in the
+// store. Checker, Catalog, Accounts and Inbox are required.
+func New(ctx context.Context, cfg Config) (*Desk, error) {
 	switch {
 	case cfg.Checker == nil:
 		return nil, errors.New("desk: no checker")
@@ -145,15 +153,21 @@ func New(cfg Config) (*Desk, error) {
 		return nil, errors.New("desk: no inbox")
 	}
 	cfg = cfg.withDefaults()
+	if cfg.Sessions == nil {
+		cfg.Sessions, _ = cfg.Inbox.(SessionStore)
+	}
 	d := &Desk{
 		cfg:       cfg,
 		base:      cfg.BasePath,
 		log:       cfg.Log,
 		now:       cfg.Now,
-		sessions:  newSessions(cfg.SessionIdle),
+		sessions:  newSessions(cfg.SessionIdle, cfg.Sessions, cfg.Log),
 		uploads:   newLimiter(cfg.UploadsPerAccount),
 		addresses: newLimiter(cfg.RequestsPerAddress),
 		failures:  newLimiter(cfg.SignInFailures),
+	}
+	if err := d.sessions.load(ctx, d.now()); err != nil {
+		return nil, err
 	}
 	var err error
 	if d.dummy, err = cfg.Accounts.dummyHash(); err != nil {
@@ -187,7 +201,7 @@ func (d *Desk) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Cache-Control", "no-store")
-	if ok, wait := d.addresses.allow(clientAddress(r), d.now()); !ok {
+	if ok, wait := d.addresses.allow(d.clientAddress(r), d.now()); !ok {
 		d.tooMany(w, r, wait, catalog.Text{
 			It: "Troppe richieste da questo indirizzo.",
 			En: "Too many requests from this address.",
@@ -197,14 +211,55 @@ func (d *Desk) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	d.mux.ServeHTTP(w, r)
 }
 
-// clientAddress is the IP address of the client; the desk does not trust
-// forwarding headers, so behind a proxy all clients share its address.
-func clientAddress(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
+// clientAddress is the IP address of the client: the peer's, or, when the
+// peer is a trusted proxy, the right-most address of X-Forwarded-For that
+// is not itself a trusted proxy. Addresses further left were written by
+// the client or by proxies nobody vouches for, so they are never used.
+func (d *Desk) clientAddress(r *http.Request) string {
+	peer, ok := parseAddr(r.RemoteAddr)
+	if !ok {
 		return r.RemoteAddr
 	}
-	return host
+	if !d.trusted(peer) {
+		return peer.String()
+	}
+	var hops []string
+	for _, v := range r.Header.Values("X-Forwarded-For") {
+		hops = append(hops, strings.Split(v, ",")...)
+	}
+	client := peer
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, ok := parseAddr(strings.TrimSpace(hops[i]))
+		if !ok {
+			break // garbage: keep the last address a trusted hop gave
+		}
+		client = a
+		if !d.trusted(a) {
+			break
+		}
+	}
+	return client.String()
+}
+
+func (d *Desk) trusted(a netip.Addr) bool {
+	for _, p := range d.cfg.TrustedProxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// parseAddr reads an IP address with or without a port, IPv4 in IPv6
+// made plain IPv4, so that one client has one key.
+func parseAddr(s string) (netip.Addr, bool) {
+	if ap, err := netip.ParseAddrPort(s); err == nil {
+		return ap.Addr().Unmap().WithZone(""), true
+	}
+	if a, err := netip.ParseAddr(s); err == nil {
+		return a.Unmap().WithZone(""), true
+	}
+	return netip.Addr{}, false
 }
 
 func (d *Desk) style(w http.ResponseWriter, r *http.Request) {

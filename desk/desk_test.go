@@ -5,8 +5,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -59,7 +62,7 @@ func TestSessionCookie(t *testing.T) {
 		c := realChecker(t)
 		acc, _ := desk.LoadAccounts("testdata/accounts.yaml")
 		box, _ := desk.OpenFolder(t.Context(), t.TempDir(), desk.Keeping{})
-		d, err := desk.New(desk.Config{Checker: c, Catalog: c.Catalog, Accounts: acc, Inbox: box})
+		d, err := desk.New(t.Context(), desk.Config{Checker: c, Catalog: c.Catalog, Accounts: acc, Inbox: box})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -539,4 +542,80 @@ func TestUploadTimeout(t *testing.T) {
 	if recs := f.audit(); len(recs) != 1 || recs[0].Reason != "timeout" {
 		t.Errorf("audit %+v", recs)
 	}
+}
+
+// TestRateLimitBehindProxy: the per-address limit counts the clients a
+// trusted proxy names in X-Forwarded-For, each on its own; from a peer that
+// is not trusted the header is ignored, so a client cannot dodge the limit
+// by writing a new address there at every request.
+func TestRateLimitBehindProxy(t *testing.T) {
+	get := func(b *browser, xff string) int {
+		req, _ := http.NewRequest("GET", b.f.srv.URL+"/accedi", nil)
+		req.Header.Set("X-Forwarded-For", xff)
+		resp, _ := b.do(req)
+		return resp.StatusCode
+	}
+	t.Run("spoofed header from an untrusted peer", func(t *testing.T) {
+		// the test's requests come from 127.0.0.1, which is not trusted here
+		f := newFixture(t, func(c *desk.Config) {
+			c.RequestsPerAddress = desk.Limit{N: 3, Per: time.Minute}
+			c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}
+		})
+		b := f.browser()
+		for i := range 3 {
+			if code := get(b, fmt.Sprintf("198.51.100.%d", i)); code != http.StatusOK {
+				t.Fatalf("request %d: status %d", i+1, code)
+			}
+		}
+		if code := get(b, "198.51.100.99"); code != http.StatusTooManyRequests {
+			t.Errorf("fourth request with yet another forwarded address: status %d, want 429", code)
+		}
+	})
+	t.Run("distinct clients behind a trusted proxy", func(t *testing.T) {
+		f := newFixture(t, func(c *desk.Config) {
+			c.RequestsPerAddress = desk.Limit{N: 3, Per: time.Minute}
+			c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
+		})
+		anna, mario := f.browser(), f.browser()
+		for i := range 3 {
+			if code := get(anna, "198.51.100.1"); code != http.StatusOK {
+				t.Fatalf("anna, request %d: status %d", i+1, code)
+			}
+		}
+		if code := get(anna, "198.51.100.1"); code != http.StatusTooManyRequests {
+			t.Errorf("anna's fourth request: status %d, want 429", code)
+		}
+		// a spoofed address left of the proxy's own entry changes nothing
+		if code := get(anna, "203.0.113.50, 198.51.100.1"); code != http.StatusTooManyRequests {
+			t.Errorf("anna with a spoofed left part: status %d, want 429", code)
+		}
+		for i := range 3 {
+			if code := get(mario, "198.51.100.2"); code != http.StatusOK {
+				t.Errorf("mario, request %d, after anna was limited: status %d, want 200", i+1, code)
+			}
+		}
+		// the audit names the clerk's address, not the proxy's
+		mario.mustSignIn("cantu.rossi")
+		f.clock.advance(time.Minute)
+		req := func() *http.Response {
+			var buf bytes.Buffer
+			mw := multipart.NewWriter(&buf)
+			mw.WriteField("csrf", mario.csrf())
+			mw.WriteField("dataset", "pnrr-cantu")
+			fw, _ := mw.CreateFormFile("file", "pnrr-cantu.xlsx")
+			fw.Write(readFile(t, "pnrr-cantu.xlsx"))
+			mw.Close()
+			r, _ := http.NewRequest("POST", f.srv.URL+"/carica", &buf)
+			r.Header.Set("Content-Type", mw.FormDataContentType())
+			r.Header.Set("X-Forwarded-For", "198.51.100.2")
+			resp, _ := mario.do(r)
+			return resp
+		}()
+		if req.StatusCode != http.StatusOK {
+			t.Fatalf("upload: status %d", req.StatusCode)
+		}
+		if recs := f.audit(); len(recs) != 1 || recs[0].Address != "198.51.100.2" {
+			t.Errorf("audit %+v, want the address 198.51.100.2", recs)
+		}
+	})
 }

@@ -17,6 +17,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -61,38 +62,70 @@ func (c *clock) advance(d time.Duration) {
 
 // fixture is a desk served by httptest with its inbox in a temp folder.
 type fixture struct {
-	t     testing.TB
-	srv   *httptest.Server
-	inbox string
-	clock *clock
+	t       testing.TB
+	srv     *httptest.Server
+	inbox   string
+	clock   *clock
+	cfg     desk.Config
+	handler atomic.Pointer[desk.Desk]
+	// open opens the inbox again, as a restarted desk would.
+	open func() desk.Inbox
 }
 
 func newFixture(t testing.TB, tweak func(*desk.Config)) *fixture {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "inbox")
+	f := newFixtureOn(t, func(k desk.Keeping) desk.Inbox {
+		box, err := desk.OpenFolder(context.Background(), dir, k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return box
+	}, tweak)
+	f.inbox = dir
+	return f
+}
+
+// newFixtureOn is a desk on the inbox open makes.
+func newFixtureOn(t testing.TB, open func(desk.Keeping) desk.Inbox, tweak func(*desk.Config)) *fixture {
 	t.Helper()
 	c := realChecker(t)
 	acc, err := desk.LoadAccounts("testdata/accounts.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := filepath.Join(t.TempDir(), "inbox")
 	// The desk stamps entries and the inbox ages them by this one clock,
 	// never the machine's: the fixture behaves alike on any day it runs.
 	clk := &clock{t: time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)}
-	box, err := desk.OpenFolder(context.Background(), dir, desk.Keeping{Retention: 24 * time.Hour, Now: clk.now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := desk.Config{Checker: c, Catalog: c.Catalog, Accounts: acc, Inbox: box, Now: clk.now}
+	f := &fixture{t: t, clock: clk}
+	f.open = func() desk.Inbox { return open(desk.Keeping{Retention: 24 * time.Hour, Now: clk.now}) }
+	f.cfg = desk.Config{Checker: c, Catalog: c.Catalog, Accounts: acc, Inbox: f.open(), Now: clk.now}
 	if tweak != nil {
-		tweak(&cfg)
+		tweak(&f.cfg)
 	}
-	d, err := desk.New(cfg)
+	f.start()
+	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f.handler.Load().ServeHTTP(w, r)
+	}))
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+func (f *fixture) start() {
+	f.t.Helper()
+	d, err := desk.New(context.Background(), f.cfg)
 	if err != nil {
-		t.Fatal(err)
+		f.t.Fatal(err)
 	}
-	srv := httptest.NewServer(d)
-	t.Cleanup(srv.Close)
-	return &fixture{t: t, srv: srv, inbox: dir, clock: clk}
+	f.handler.Store(d)
+}
+
+// restart replaces the desk by a new one on the same inbox, opened again,
+// at the same address: what a clerk's browser sees when the server restarts.
+func (f *fixture) restart() {
+	f.t.Helper()
+	f.cfg.Inbox = f.open()
+	f.start()
 }
 
 // browser is one client with its cookies, which does not follow redirects
@@ -216,8 +249,8 @@ func (f *fixture) audit() []desk.AuditRecord {
 	return recs
 }
 
-// files lists the files under the inbox, relative to it, leaving out the
-// audit log and quarantine.
+// accepted lists the files under the inbox, relative to it, leaving out
+// the audit log, the sessions file and quarantine.
 func (f *fixture) accepted() []string {
 	f.t.Helper()
 	var out []string
@@ -229,7 +262,7 @@ func (f *fixture) accepted() []string {
 		if d.IsDir() && rel == desk.QuarantineDir {
 			return filepath.SkipDir
 		}
-		if !d.IsDir() && rel != desk.AuditFile {
+		if !d.IsDir() && rel != desk.AuditFile && rel != desk.SessionsFile {
 			out = append(out, filepath.ToSlash(rel))
 		}
 		return nil

@@ -17,7 +17,7 @@ import (
 
 // Inbox keeps what clerks upload: accepted files for the next run of the
 // pipeline, refused ones in quarantine, and an audit line for every upload.
-// A folder implements it now; an S3 prefix can later.
+// Folder and Bucket (an S3 prefix) implement it.
 type Inbox interface {
 	// Put stores an accepted file atomically and appends its audit record.
 	Put(ctx context.Context, dataset, name string, data []byte, rec AuditRecord) error
@@ -63,6 +63,7 @@ type AuditRecord struct {
 //	<dir>/<dataset>/<UTC time>-<sha256 prefix>-<name>   accepted files
 //	<dir>/quarantine/<dataset>/<UTC time>-<sha256 prefix>/{<name>,report.json}
 //	<dir>/audit.jsonl                                    one JSON line per upload
+//	<dir>/sessions.json                                  the desk's signed-in sessions
 //
 // Files being written start with ".tmp-" and are renamed into place, so a
 // reader never sees half a file.
@@ -327,4 +328,22 @@ func latest(recs []AuditRecord) (last, accepted map[string]AuditRecord) {
 		}
 	}
 	return last, accepted
+}
+
+// LoadSessions reads the desk's sessions file in the inbox folder.
+func (f *Folder) LoadSessions(ctx context.Context) ([]byte, error) {
+	data, err := os.ReadFile(filepath.Join(f.dir, SessionsFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	return data, err
+}
+
+// SaveSessions replaces the sessions file through a rename; the file is
+// readable by its owner only (os.CreateTemp makes it 0600).
+func (f *Folder) SaveSessions(ctx context.Context, data []byte) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return writeAtomic(f.dir, SessionsFile, data)
 }

@@ -88,7 +88,7 @@ func (d *Desk) upload(w http.ResponseWriter, r *http.Request) {
 
 	r.Body = http.MaxBytesReader(w, r.Body, d.cfg.MaxFileSize+64<<10)
 	form, err := d.readForm(r)
-	rec := AuditRecord{Time: now.UTC(), User: acc.User, Comune: acc.Comune, Address: clientAddress(r), Result: ResultRefused}
+	rec := AuditRecord{Time: now.UTC(), User: acc.User, Comune: acc.Comune, Address: d.clientAddress(r), Result: ResultRefused}
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		switch {

@@ -5,10 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
+	"path"
 	"strings"
 	"time"
 
@@ -18,13 +21,21 @@ import (
 )
 
 func runServe(ctx context.Context, e *env, args []string) error {
-	f := newFlags(e, "serve", "serve [--dir public] [--addr 127.0.0.1:8080] [--inbox DIR --accounts FILE] | serve --hash-password")
+	f := newFlags(e, "serve", "serve [--dir public] [--addr 127.0.0.1:8080] [--inbox DIR --accounts FILE [--trusted-proxy CIDR]...] | serve --hash-password")
 	c := addCommon(f)
 	dir := f.String("dir", "public", "built portal `folder` to serve")
 	addr := f.String("addr", "127.0.0.1:8080", "`address` to listen on")
 	accounts := f.String("accounts", "accounts.yaml", "with --inbox: the clerks' accounts `file` (YAML with bcrypt password hashes)")
 	retention := f.Duration("quarantine", 30*24*time.Hour, "with --inbox: how long refused files are kept in quarantine")
 	secure := f.Bool("secure-cookies", false, "with --inbox: mark cookies Secure (behind a TLS proxy)")
+	var proxies []netip.Prefix
+	f.Func("trusted-proxy", "with --inbox: a reverse proxy's `CIDR` (or address) whose X-Forwarded-For names the client, for the per-address limit and the audit; repeatable", func(v string) error {
+		p, err := parseProxy(v)
+		if err == nil {
+			proxies = append(proxies, p)
+		}
+		return err
+	})
 	hash := f.Bool("hash-password", false, "read a password on standard input, print its hash for the accounts file, and exit")
 	if err := parse(f, args); err != nil {
 		return err
@@ -43,12 +54,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	mux := http.NewServeMux()
 	if info, err := os.Stat(*dir); err == nil && info.IsDir() {
-		mux.Handle("/", typed(http.FileServer(http.Dir(*dir))))
+		mux.Handle("/", typed(portalFiles(*dir)))
 	} else if c.inbox == "" {
 		return usageError("nothing to serve in %s: run `opendata build` first", *dir)
 	}
 	if c.inbox != "" {
-		h, err := newDesk(ctx, e, c, *accounts, *retention, *secure)
+		h, err := newDesk(ctx, e, c, deskOptions{accounts: *accounts, retention: *retention, secure: *secure, proxies: proxies})
 		if err != nil {
 			return err
 		}
@@ -66,18 +77,39 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	return serveUntilDone(ctx, srv, ln)
 }
 
+// deskOptions are serve's flags for the desk.
+type deskOptions struct {
+	accounts  string
+	retention time.Duration
+	secure    bool
+	proxies   []netip.Prefix
+}
+
+// parseProxy reads a --trusted-proxy: a CIDR range, or one address.
+func parseProxy(v string) (netip.Prefix, error) {
+	if p, err := netip.ParsePrefix(v); err == nil {
+		return p.Masked(), nil
+	}
+	a, err := netip.ParseAddr(v)
+	if err != nil {
+		return netip.Prefix{}, fmt.Errorf("%q is neither a CIDR range (10.0.0.0/8) nor an address", v)
+	}
+	a = a.Unmap()
+	return netip.PrefixFrom(a, a.BitLen()), nil
+}
+
 // newDesk opens the upload desk: the same checker as the pipeline, the
 // clerks' accounts, and the inbox the pipeline reads.
-func newDesk(ctx context.Context, e *env, c *common, accounts string, retention time.Duration, secure bool) (http.Handler, error) {
+func newDesk(ctx context.Context, e *env, c *common, o deskOptions) (http.Handler, error) {
 	log, err := c.loggerAt(e.stderr, slog.LevelInfo)
 	if err != nil {
 		return nil, err
 	}
-	acc, err := desk.LoadAccounts(accounts)
+	acc, err := desk.LoadAccounts(o.accounts)
 	if err != nil {
 		return nil, usageError("accounts: %v", err)
 	}
-	box, err := c.deskInbox(ctx, retention)
+	box, err := c.deskInbox(ctx, o.retention)
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +121,73 @@ func newDesk(ctx context.Context, e *env, c *common, accounts string, retention 
 	if err != nil {
 		return nil, err
 	}
-	return desk.New(desk.Config{Checker: chk, Catalog: chk.Catalog, Accounts: acc, Inbox: box, Log: log, Secure: secure, BasePath: "/sportello/"})
+	return desk.New(ctx, desk.Config{Checker: chk, Catalog: chk.Catalog, Accounts: acc, Inbox: box, Log: log,
+		Secure: o.secure, TrustedProxies: o.proxies, BasePath: "/sportello/"})
+}
+
+// portalFiles serves the built portal's pages and files, and nothing else
+// of the folder: no listing of a folder without index.html, and no file or
+// folder whose name starts with a dot, at any depth (.opendata holds the
+// local caches, with file times; an editor or git may leave others).
+// What is not served gets the portal's own 404 page.
+func portalFiles(dir string) http.Handler {
+	fsys := portalFS{os.DirFS(dir)}
+	files := http.FileServerFS(fsys)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
+		if name == "" {
+			name = "."
+		}
+		if _, err := fs.Stat(fsys, name); errors.Is(err, fs.ErrNotExist) {
+			page, err := fs.ReadFile(fsys, "404.html")
+			if err != nil {
+				http.NotFound(w, r)
+				return
+			}
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.WriteHeader(http.StatusNotFound)
+			if r.Method != http.MethodHead {
+				w.Write(page)
+			}
+			return
+		}
+		files.ServeHTTP(w, r)
+	})
+}
+
+// portalFS hides from the file server what portalFiles does not serve, as
+// if absent, so that the answer is a plain 404.
+type portalFS struct{ fsys fs.FS }
+
+func (p portalFS) Open(name string) (fs.File, error) {
+	for _, part := range strings.Split(name, "/") {
+		if strings.HasPrefix(part, ".") && name != "." {
+			return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+		}
+	}
+	f, err := p.fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	info, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	if info.IsDir() {
+		// a folder is served by its index.html, never listed
+		idx, err := fs.Stat(p.fsys, path.Join(name, "index.html"))
+		if err != nil || !idx.Mode().IsRegular() {
+			f.Close()
+			return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+		}
+		return f, nil
+	}
+	if !info.Mode().IsRegular() {
+		f.Close()
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	return f, nil
 }
 
 // typed serves files with the Content-Type the publisher gives them in the

@@ -4,28 +4,15 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/johannesboyne/gofakes3"
-	"github.com/johannesboyne/gofakes3/backend/s3mem"
-)
-
-const (
-	testAccess = "opendata-test"
-	testSecret = "opendata-test-secret"
+	"github.com/provincia-como/opendata/internal/s3test"
 )
 
 // fault is what the proxy does to one request.
@@ -131,81 +118,19 @@ func hangUp(w http.ResponseWriter) {
 	}
 }
 
-// s3Server is an S3 endpoint with one way to make a fresh bucket.
-type s3Server struct {
-	endpoint string
-	buckets  int
-}
+// s3Server is an S3 endpoint (see internal/s3test, shared with the tests
+// of the desk's inbox) with one way to make a fresh bucket.
+type s3Server struct{ *s3test.Server }
 
-func newGofakes3(t testing.TB) *s3Server {
-	t.Helper()
-	faker := gofakes3.New(s3mem.New())
-	srv := httptest.NewServer(faker.Server())
-	t.Cleanup(srv.Close)
-	return &s3Server{endpoint: srv.URL}
-}
+func newGofakes3(t testing.TB) *s3Server { return &s3Server{s3test.Gofakes3(t)} }
 
-// newVersity starts versitygw with a POSIX backend in a temp dir, on a
-// free loopback port. Without the binary the test is skipped, unless
-// OPENDATA_REQUIRE_S3=1 (set by CI) makes it a failure.
-func newVersity(t testing.TB) *s3Server {
-	t.Helper()
-	bin, err := exec.LookPath("versitygw")
-	if err != nil {
-		gopath, _ := exec.Command("go", "env", "GOPATH").Output()
-		bin = filepath.Join(strings.TrimSpace(string(gopath)), "bin", "versitygw")
-		if _, err := os.Stat(bin); err != nil {
-			if os.Getenv("OPENDATA_REQUIRE_S3") == "1" {
-				t.Fatal("versitygw not found; install it with go install github.com/versity/versitygw/cmd/versitygw@v1.8.0")
-			}
-			t.Skip("versitygw not installed (go install github.com/versity/versitygw/cmd/versitygw@v1.8.0)")
-		}
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	cmd := exec.Command(bin, "--port", addr, "--quiet", "posix", t.TempDir())
-	cmd.Env = append(os.Environ(), "ROOT_ACCESS_KEY_ID="+testAccess, "ROOT_SECRET_ACCESS_KEY="+testSecret)
-	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	endpoint := "http://" + addr
-	for i := 0; ; i++ {
-		resp, err := http.Get(endpoint)
-		if err == nil {
-			resp.Body.Close()
-			break
-		}
-		if i == 100 {
-			t.Fatalf("versitygw did not start on %s: %v\n%s", addr, err, out.String())
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	return &s3Server{endpoint: endpoint}
-}
+// newVersity starts versitygw on loopback; without the binary the test is
+// skipped, unless OPENDATA_REQUIRE_S3=1 (set by CI) makes it a failure.
+func newVersity(t testing.TB) *s3Server { return &s3Server{s3test.Versity(t)} }
 
 // s3Env points the standard AWS chain at the test credentials, away from
 // any configuration of the machine.
-func s3Env(t testing.TB) {
-	t.Setenv("AWS_ACCESS_KEY_ID", testAccess)
-	t.Setenv("AWS_SECRET_ACCESS_KEY", testSecret)
-	t.Setenv("AWS_SESSION_TOKEN", "")
-	t.Setenv("AWS_REGION", "us-east-1")
-	t.Setenv("AWS_PROFILE", "")
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
-	t.Setenv("AWS_ENDPOINT_URL", "")
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-}
+func s3Env(t testing.TB) { s3test.Env(t, nil) }
 
 // fastRetry keeps the SDK's retries but not its seconds-long backoff.
 func fastRetry(opt Options) Options {
@@ -218,17 +143,9 @@ func fastRetry(opt Options) Options {
 func (s *s3Server) bucket(t testing.TB) (*S3, *proxy) {
 	t.Helper()
 	s3Env(t)
-	s.buckets++
-	name := fmt.Sprintf("portal%d", s.buckets)
+	name := s.Bucket(t, "portal")
 	ctx := context.Background()
-	admin, err := openS3(ctx, name, "", fastRetry(Options{Endpoint: s.endpoint}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := admin.client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
-		t.Fatal(err)
-	}
-	px := newProxy(t, s.endpoint)
+	px := newProxy(t, s.Endpoint)
 	tg, err := Open(ctx, "s3://"+name+"/site", fastRetry(Options{Endpoint: px.URL()}))
 	if err != nil {
 		t.Fatal(err)
