@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 gobin="$(go env GOPATH)/bin"
 if ! command -v versitygw >/dev/null && [ ! -x "$gobin/versitygw" ]; then
-  echo "setup: installing versitygw (S3 server for the publish tests)"
+  echo "setup: installing versitygw (S3 server for the publish and inbox tests)"
   go install github.com/versity/versitygw/cmd/versitygw@v1.8.0
 fi
 
