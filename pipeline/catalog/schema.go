@@ -14,11 +14,12 @@ const (
 type FieldType string
 
 const (
-	TypeString  FieldType = "string"
-	TypeInteger FieldType = "integer"
-	TypeNumber  FieldType = "number"
-	TypeBoolean FieldType = "boolean"
-	TypeDate    FieldType = "date"
+	TypeString   FieldType = "string"
+	TypeInteger  FieldType = "integer"
+	TypeNumber   FieldType = "number"
+	TypeBoolean  FieldType = "boolean"
+	TypeDate     FieldType = "date"
+	TypeDatetime FieldType = "datetime"
 )
 
 // Field describes one column a schema expects, as ingest and the portal need
