@@ -50,16 +50,17 @@ func Typed(t *catalog.Table, s *catalog.Schema) *catalog.Table {
 			continue
 		}
 		f, ok := s.Field(c.Field)
-		if !ok || f.Type == "" {
+		typ := f.Type
+		if f.Code {
+			typ = catalog.TypeString
+		}
+		if !ok || typ == "" {
 			continue
 		}
 		if cols == nil {
 			cols = slices.Clone(t.Columns)
 		}
-		cols[i].Type = f.Type
-		if f.Code {
-			cols[i].Type = catalog.TypeString
-		}
+		cols[i].Type = typ
 	}
 	if cols == nil {
 		return t
