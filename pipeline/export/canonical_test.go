@@ -395,3 +395,26 @@ func TestTypedFillsTypesFromTheSchema(t *testing.T) {
 		t.Errorf("closed schema date:\n%s", dump)
 	}
 }
+
+// Values at the edges of what a workbook shows: more decimals than a
+// format may have, dates before the workbook's first day, a lone CR.
+func TestXLSXEdges(t *testing.T) {
+	tb := &catalog.Table{Columns: []catalog.Column{
+		{Field: "x", Type: catalog.TypeNumber}, {Field: "d", Type: catalog.TypeDate}, {Field: "s", Type: catalog.TypeString},
+	}, Rows: []catalog.Row{
+		{Cells: cells(8.570283558600336e-98, "1899-12-31", "a\rb")},
+		{Cells: cells(0.0006224553952262382, "1900-03-01", "a\r\nb")},
+	}}
+	dump := xlsxDump(t, write(t, WriteXLSX, tb))
+	for _, want := range []string{
+		"\t0.##############E+00\t\"8.57028355860034E-98\"",
+		"A3\tnumber\t\"0.000622455395226238\"\t#,##0.000000000000000000\t", // 18 decimals shown
+		"B2\ttext\t\"1899-12-31\"",                                         // before 1 March 1900: text
+		"B3\tnumber\t\"61\"\tdd/mm/yyyy",                                   // LibreOffice and Excel agree from here
+		"C2\ttext\t\"a\\nb\"", "C3\ttext\t\"a\\nb\"",
+	} {
+		if !strings.Contains(dump, want) {
+			t.Errorf("the workbook lacks %q:\n%s", want, dump)
+		}
+	}
+}

@@ -282,7 +282,11 @@ const (
 	fmtDate     = "dd/mm/yyyy"
 	fmtDatetime = "dd/mm/yyyy hh:mm:ss"
 	fmtMinutes  = "dd/mm/yyyy hh:mm"
-	maxDecimals = 15
+	// maxDecimals is the most decimals a number format may have (Excel's
+	// limit); a value with more, such as 8.57e-98, gets fmtScientific
+	// with its 15 significant digits.
+	maxDecimals   = 30
+	fmtScientific = "0.##############E+00"
 )
 
 // planColumns reads the table once to choose each column's format and
@@ -312,7 +316,7 @@ func planColumns(f *excelize.File, t *catalog.Table, fields []string, idx []int)
 				s := Text(round15(v))
 				if _, frac, ok := strings.Cut(s, "."); ok {
 					decimals = max(decimals, len(frac))
-					precisions[min(len(frac), maxDecimals)] = true
+					precisions[len(frac)] = true
 				} else {
 					precisions[0] = true
 				}
@@ -337,7 +341,7 @@ func planColumns(f *excelize.File, t *catalog.Table, fields []string, idx []int)
 			format = fmtInteger
 			if decimals > 0 {
 				// Not whole after all: show the decimals rather than hide them.
-				format = decimalFormat(min(decimals, maxDecimals))
+				format = decimalFormat(decimals)
 			} else if years && numbers > 0 {
 				format = fmtYear
 			}
@@ -371,9 +375,13 @@ func planColumns(f *excelize.File, t *catalog.Table, fields []string, idx []int)
 	return cols, nil
 }
 
+// decimalFormat shows a number with exactly decimals decimals.
 func decimalFormat(decimals int) string {
-	if decimals == 0 {
+	switch {
+	case decimals == 0:
 		return fmtInteger
+	case decimals > maxDecimals:
+		return fmtScientific
 	}
 	return fmtInteger + "." + strings.Repeat("0", decimals)
 }
@@ -385,7 +393,7 @@ func (c xlsxColumn) cell(v any) any {
 		x = round15(x)
 		if c.byDecimals != nil {
 			_, frac, _ := strings.Cut(Text(x), ".")
-			return excelize.Cell{StyleID: c.byDecimals[min(len(frac), maxDecimals)], Value: x}
+			return excelize.Cell{StyleID: c.byDecimals[len(frac)], Value: x}
 		}
 		if c.typ == catalog.TypeInteger || c.typ == catalog.TypeNumber {
 			return excelize.Cell{StyleID: c.style, Value: x}
@@ -395,6 +403,7 @@ func (c xlsxColumn) cell(v any) any {
 		if x == "" {
 			return nil
 		}
+		x = lineEnds(x)
 		if c.typ == catalog.TypeDate || c.typ == catalog.TypeDatetime {
 			if serial, ok := excelSerial(x, c.typ); ok {
 				return excelize.Cell{StyleID: c.style, Value: serial}
