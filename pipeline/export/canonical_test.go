@@ -418,3 +418,21 @@ func TestXLSXEdges(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkWriters writes a typed table of 20,000 rows in each format.
+func BenchmarkWriters(b *testing.B) {
+	tb := randomTable(rand.New(rand.NewPCG(1, 2)), 20000)
+	fields := Fields(tb, nil)
+	for _, f := range formats {
+		b.Run(f.ext, func(b *testing.B) {
+			var buf bytes.Buffer
+			for b.Loop() {
+				buf.Reset()
+				if err := f.write(&buf, tb, fields); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(tb.Rows))*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+		})
+	}
+}
