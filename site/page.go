@@ -719,7 +719,7 @@ func yearsOnly(rows []catalog.Row, col int) bool {
 			continue
 		}
 		if v, ok := r.Cells[col].Value.(float64); ok {
-			if v != math.Trunc(v) || v < 1000 || v > 2999 {
+			if v != math.Trunc(v) || v < 1800 || v > 2100 {
 				return false
 			}
 			seen = true

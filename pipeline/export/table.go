@@ -271,9 +271,10 @@ type xlsxColumn struct {
 	width      float64
 }
 
-// Number formats of the workbook. Integers that look like years get no
-// thousands separator (2024, not 2.024). A number column whose values have
-// at most two decimals shows them all alike (amounts: 1.234,50); beyond,
+// Number formats of the workbook. Integers that look like years (all
+// between 1800 and 2100) get no thousands separator (2024, not 2.024). A
+// number column whose values have at most two decimals shows them all
+// alike (amounts: 1.234,50); beyond,
 // each value shows the decimals it has (13,1462 beside 8,07), so no digit
 // is hidden and none is invented.
 const (
@@ -320,7 +321,7 @@ func planColumns(f *excelize.File, t *catalog.Table, fields []string, idx []int)
 				} else {
 					precisions[0] = true
 				}
-				if v != math.Trunc(v) || v < 1000 || v > 2999 {
+				if v != math.Trunc(v) || v < 1800 || v > 2100 {
 					years = false
 				}
 				numbers++
