@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need on a fresh machine that has Go, gcc, node/npm
 # and git: the S3 server for the publish tests, Chromium for the browser
-# tests, and the browser tests' npm packages. Each step is skipped when its
-# tool is already there.
+# tests, LibreOffice for the spreadsheet tests, and the browser tests' npm
+# packages. Each step is skipped when its tool is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,10 +13,13 @@ if ! command -v versitygw >/dev/null && [ ! -x "$gobin/versitygw" ]; then
 fi
 
 # Debian packages: chromium for the browser tests, raptor2-utils (rapper)
-# to check the DCAT-AP_IT files with an independent RDF parser.
+# to check the DCAT-AP_IT files with an independent RDF parser,
+# libreoffice-calc-nogui (soffice) to read our XLSX downloads as a real
+# spreadsheet program does.
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v rapper >/dev/null || missing+=(raptor2-utils)
+command -v soffice >/dev/null || missing+=(libreoffice-calc-nogui)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]} from Debian"
   if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi

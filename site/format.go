@@ -45,15 +45,29 @@ func (f formatter) number(v float64, decimals int) string {
 	return b.String()
 }
 
-// auto writes v as an integer when it is one, else with up to 4 decimals.
+// auto writes v as an integer when it is one, else with every decimal it
+// has, up to the 15 significant digits a spreadsheet keeps: 13,1462 km²,
+// never a rounding of it.
 func (f formatter) auto(v float64) string {
 	if v == math.Trunc(v) && math.Abs(v) < 1e15 {
 		return f.number(v, 0)
 	}
-	s := f.number(v, 4)
-	_, dec := f.seps()
-	s = strings.TrimRight(s, "0")
-	return strings.TrimSuffix(s, dec)
+	r, err := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 15, 64), 64)
+	if err != nil {
+		r = v
+	}
+	s := strconv.FormatFloat(r, 'f', -1, 64)
+	_, frac, _ := strings.Cut(s, ".")
+	return f.number(r, len(frac))
+}
+
+// plain writes a whole number without a thousands separator: years and
+// other counts that read as labels (2024, not 2.024).
+func (f formatter) plain(v float64) string {
+	if v == math.Trunc(v) && math.Abs(v) < 1e15 {
+		return strconv.FormatFloat(v, 'f', 0, 64)
+	}
+	return f.auto(v)
 }
 
 func (f formatter) integer(n int) string { return f.number(float64(n), 0) }
@@ -133,6 +147,39 @@ func (f formatter) isoDate(s string) string {
 		return t.Format("2 January 2006")
 	}
 	return fmt.Sprintf("%d %s %d", t.Day(), monthsIt[t.Month()-1], t.Year())
+}
+
+// cellDate writes an ISO day for a table cell: 31/12/2024 in Italian,
+// the readable day in English; any other text as it is.
+func (f formatter) cellDate(s string) string {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return s
+	}
+	if f.lang == "en" {
+		return f.isoDate(s)
+	}
+	return t.Format("02/01/2006")
+}
+
+// cellDateTime writes an ISO datetime for a table cell: a time with a zone
+// in the portal's time zone, one without as written; seconds only when
+// there are some.
+func (f formatter) cellDateTime(s string) string {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err == nil {
+		t = t.In(f.loc)
+	} else if t, err = time.Parse("2006-01-02T15:04:05.999999999", s); err != nil {
+		return s
+	}
+	clock := "15:04"
+	if t.Second() != 0 {
+		clock = "15:04:05"
+	}
+	if f.lang == "en" {
+		return t.Format("2 January 2006, " + clock)
+	}
+	return t.Format("02/01/2006 " + clock)
 }
 
 // rows writes a count of rows with the right plural: "1 riga", "3 righe".

@@ -75,11 +75,12 @@ var formatShort = map[string]string{
 }
 
 var fieldTypes = map[catalog.FieldType]catalog.Text{
-	catalog.TypeString:  {It: "testo", En: "text"},
-	catalog.TypeInteger: {It: "numero intero", En: "whole number"},
-	catalog.TypeNumber:  {It: "numero", En: "number"},
-	catalog.TypeBoolean: {It: "sì/no", En: "yes/no"},
-	catalog.TypeDate:    {It: "data (AAAA-MM-GG)", En: "date (YYYY-MM-DD)"},
+	catalog.TypeString:   {It: "testo", En: "text"},
+	catalog.TypeInteger:  {It: "numero intero", En: "whole number"},
+	catalog.TypeNumber:   {It: "numero", En: "number"},
+	catalog.TypeBoolean:  {It: "sì/no", En: "yes/no"},
+	catalog.TypeDate:     {It: "data (AAAA-MM-GG)", En: "date (YYYY-MM-DD)"},
+	catalog.TypeDatetime: {It: "data e ora (AAAA-MM-GGThh:mm:ss)", En: "date and time (YYYY-MM-DDThh:mm:ss)"},
 }
 
 var severities = map[catalog.Severity]catalog.Text{

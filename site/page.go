@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"math"
 	"path"
 	"slices"
 	"strings"
@@ -567,6 +568,19 @@ func (w *writer) dataset(f formatter, d *catalog.DatasetState) frontMatter {
 	p["downloads"] = dls
 	if s := b.Schemas[ds.Schema]; s != nil {
 		var fields []map[string]any
+		if t := previewOf(d); s.Open && t != nil {
+			// A free table's columns, with the types read from their values.
+			for _, c := range t.Columns {
+				if c.Field == "" {
+					continue
+				}
+				fields = append(fields, map[string]any{
+					"name":  c.Field,
+					"title": c.Header,
+					"type":  label(fieldTypes, cmp.Or(c.Type, catalog.TypeString), f.lang),
+				})
+			}
+		}
 		for _, fl := range s.Fields {
 			typ := label(fieldTypes, fl.Type, f.lang)
 			if fl.Code {
@@ -646,16 +660,22 @@ func previewOf(d *catalog.DatasetState) *catalog.Table {
 	return d.Table
 }
 
-// preview formats the first rows of the current table.
+// preview formats the first rows of the current table for people: numbers
+// and dates the way the page's language writes them, by the type of each
+// column (the schema's field, or the type ingest inferred for a free table).
 func (w *writer) preview(f formatter, d *catalog.DatasetState, t *catalog.Table) map[string]any {
 	s := w.m.b.Schemas[d.Dataset.Schema]
 	var heads []string
-	fields := make([]catalog.Field, len(t.Columns))
+	cols := make([]previewColumn, len(t.Columns))
 	for i, c := range t.Columns {
 		h := c.Header
+		cols[i].typ = c.Type
 		if s != nil {
 			if fl, ok := s.Field(c.Field); ok {
-				fields[i] = fl
+				cols[i].field = fl
+				if cols[i].typ == "" {
+					cols[i].typ = fl.Type
+				}
 				if !fl.Title.IsZero() {
 					h = fl.Title.In(f.lang)
 				}
@@ -663,15 +683,16 @@ func (w *writer) preview(f formatter, d *catalog.DatasetState, t *catalog.Table)
 		}
 		heads = append(heads, h)
 	}
+	shown := t.Rows[:min(len(t.Rows), previewRows)]
+	for i := range cols {
+		cols[i].years = cols[i].typ == catalog.TypeInteger && yearsOnly(shown, i)
+	}
 	var rows [][]string
-	for r := range t.Rows {
-		if r >= previewRows {
-			break
-		}
+	for _, r := range shown {
 		row := make([]string, len(t.Columns))
 		for i := range t.Columns {
-			if i < len(t.Rows[r].Cells) {
-				row[i] = cellText(f, fields[i], t.Rows[r].Cells[i])
+			if i < len(r.Cells) {
+				row[i] = cols[i].text(f, r.Cells[i])
 			}
 		}
 		rows = append(rows, row)
@@ -684,7 +705,33 @@ func (w *writer) preview(f formatter, d *catalog.DatasetState, t *catalog.Table)
 	}
 }
 
-func cellText(f formatter, fl catalog.Field, c catalog.Cell) string {
+// previewColumn is what the preview knows of a column.
+type previewColumn struct {
+	field catalog.Field
+	typ   catalog.FieldType
+	// years marks an integer column whose values all read as years,
+	// written without a thousands separator.
+	years bool
+}
+
+func yearsOnly(rows []catalog.Row, col int) bool {
+	seen := false
+	for _, r := range rows {
+		if col >= len(r.Cells) {
+			continue
+		}
+		if v, ok := r.Cells[col].Value.(float64); ok {
+			if v != math.Trunc(v) || v < 1800 || v > 2100 {
+				return false
+			}
+			seen = true
+		}
+	}
+	return seen
+}
+
+func (pc previewColumn) text(f formatter, c catalog.Cell) string {
+	fl := pc.field
 	switch v := c.Value.(type) {
 	case nil:
 		return c.Raw
@@ -695,6 +742,9 @@ func cellText(f formatter, fl catalog.Field, c catalog.Cell) string {
 		if fl.Unit == "%" {
 			return f.percent(v)
 		}
+		if pc.years {
+			return f.plain(v)
+		}
 		return f.auto(v)
 	case bool:
 		if v {
@@ -702,8 +752,11 @@ func cellText(f formatter, fl catalog.Field, c catalog.Cell) string {
 		}
 		return "no"
 	case string:
-		if fl.Type == catalog.TypeDate {
-			return f.isoDate(v)
+		switch pc.typ {
+		case catalog.TypeDate:
+			return f.cellDate(v)
+		case catalog.TypeDatetime:
+			return f.cellDateTime(v)
 		}
 		return v
 	}
@@ -874,7 +927,7 @@ func (w *writer) comune(f formatter, c *comune) frontMatter {
 		params["population"] = f.auto(*c.Population)
 	}
 	if c.Area != nil {
-		params["area"] = f.number(*c.Area, 2) + "\u00a0km²"
+		params["area"] = f.auto(*c.Area) + "\u00a0km²"
 	}
 	return frontMatter{
 		Title:  c.Name,

@@ -23,6 +23,10 @@ type Column struct {
 	Field string
 	// Index is the 1-based column number in the file.
 	Index int
+	// Type is the type of the column's values: the field's type for a
+	// closed schema, the type inferred from all the values for a free
+	// table. Code columns are string; empty means string.
+	Type FieldType `json:"Type,omitempty"`
 }
 
 // Row is one data row of the file.

@@ -104,6 +104,7 @@ var formats = []struct {
 
 func writeTable(ctx context.Context, outDir, dir, id, version string, t *catalog.Table, s *catalog.Schema) ([]catalog.Download, map[string][]byte, error) {
 	fields := Fields(t, s)
+	t = Typed(t, s)
 	var out []catalog.Download
 	files := map[string][]byte{}
 	for _, f := range formats {

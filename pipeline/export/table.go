@@ -4,8 +4,13 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"math"
+	"slices"
 	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
 
 	"github.com/provincia-como/opendata/pipeline/catalog"
 	"github.com/xuri/excelize/v2"
@@ -29,6 +34,40 @@ func Fields(t *catalog.Table, s *catalog.Schema) []string {
 		}
 	}
 	return out
+}
+
+// Typed returns t with the Type of each column a closed schema describes
+// taken from the schema's field when the table does not say it (versions
+// stored before tables carried types). A free table's columns keep the
+// type ingest inferred; empty means text.
+func Typed(t *catalog.Table, s *catalog.Schema) *catalog.Table {
+	if t == nil || s == nil || s.Open {
+		return t
+	}
+	var cols []catalog.Column
+	for i, c := range t.Columns {
+		if c.Type != "" || c.Field == "" {
+			continue
+		}
+		f, ok := s.Field(c.Field)
+		typ := f.Type
+		if f.Code {
+			typ = catalog.TypeString
+		}
+		if !ok || typ == "" {
+			continue
+		}
+		if cols == nil {
+			cols = slices.Clone(t.Columns)
+		}
+		cols[i].Type = typ
+	}
+	if cols == nil {
+		return t
+	}
+	typed := *t
+	typed.Columns = cols
+	return &typed
 }
 
 // columnIndex maps each field to its column in t, -1 when t lacks it.
@@ -81,6 +120,15 @@ func Neutralise(s string) string {
 	return s
 }
 
+// lineEnds writes every line end as LF: the CSV writer would drop a lone
+// CR, and a CR LF inside a value reads back as LF anyway.
+func lineEnds(s string) string {
+	if !strings.Contains(s, "\r") {
+		return s
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+}
+
 // WriteCSV writes UTF-8 CSV with a comma, a header of field names and CRLF
 // line ends as RFC 4180 asks.
 func WriteCSV(buf *bytes.Buffer, t *catalog.Table, fields []string) error {
@@ -95,7 +143,7 @@ func WriteCSV(buf *bytes.Buffer, t *catalog.Table, fields []string) error {
 		for i, c := range idx {
 			v := value(row, c)
 			if s, ok := v.(string); ok {
-				rec[i] = Neutralise(s)
+				rec[i] = lineEnds(Neutralise(s))
 			} else {
 				rec[i] = Text(v)
 			}
@@ -150,8 +198,12 @@ func WriteJSON(buf *bytes.Buffer, t *catalog.Table, fields []string) error {
 }
 
 // WriteXLSX writes a workbook with one sheet "dati": a bold header of field
-// names, numbers as numbers, codes and dates as text so nothing is
-// reinterpreted.
+// names, then each value as a spreadsheet program expects it by its
+// column's type: numbers as numbers with a format that shows the decimals
+// present, dates and datetimes as real dates, booleans as booleans, codes
+// and text as text cells, so nothing is reinterpreted. Numbers are rounded
+// to the 15 significant digits a spreadsheet keeps; the CSV and JSON
+// downloads keep every digit.
 func WriteXLSX(buf *bytes.Buffer, t *catalog.Table, fields []string) error {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -167,6 +219,16 @@ func WriteXLSX(buf *bytes.Buffer, t *catalog.Table, fields []string) error {
 	if err != nil {
 		return err
 	}
+	idx := columnIndex(t, fields)
+	cols, err := planColumns(f, t, fields, idx)
+	if err != nil {
+		return err
+	}
+	for i, c := range cols {
+		if err := sw.SetColWidth(i+1, i+1, c.width); err != nil {
+			return err
+		}
+	}
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
@@ -177,11 +239,10 @@ func WriteXLSX(buf *bytes.Buffer, t *catalog.Table, fields []string) error {
 	if err := sw.SetRow("A1", header, excelize.RowOpts{}); err != nil {
 		return err
 	}
-	idx := columnIndex(t, fields)
 	rec := make([]any, len(fields))
 	for r, row := range t.Rows {
 		for i, c := range idx {
-			rec[i] = value(row, c)
+			rec[i] = cols[i].cell(value(row, c))
 		}
 		cell, err := excelize.CoordinatesToCellName(1, r+2)
 		if err != nil {
@@ -196,4 +257,220 @@ func WriteXLSX(buf *bytes.Buffer, t *catalog.Table, fields []string) error {
 	}
 	_, err = f.WriteTo(buf)
 	return err
+}
+
+// xlsxColumn is how a column of the workbook is written.
+type xlsxColumn struct {
+	typ catalog.FieldType
+	// style is the number or date format of the column's values; 0 is
+	// General.
+	style int
+	// byDecimals holds a style per count of decimals, for a number column
+	// whose values differ in precision: each shows the digits it has.
+	byDecimals map[int]int
+	width      float64
+}
+
+// Number formats of the workbook. Integers that look like years (all
+// between 1800 and 2100) get no thousands separator (2024, not 2.024). A
+// number column whose values have at most two decimals shows them all
+// alike (amounts: 1.234,50); beyond,
+// each value shows the decimals it has (13,1462 beside 8,07), so no digit
+// is hidden and none is invented.
+const (
+	fmtInteger  = "#,##0"
+	fmtYear     = "0"
+	fmtDate     = "dd/mm/yyyy"
+	fmtDatetime = "dd/mm/yyyy hh:mm:ss"
+	fmtMinutes  = "dd/mm/yyyy hh:mm"
+	// maxDecimals is the most decimals a number format may have (Excel's
+	// limit); a value with more, such as 8.57e-98, gets fmtScientific
+	// with its 15 significant digits.
+	maxDecimals   = 30
+	fmtScientific = "0.##############E+00"
+)
+
+// planColumns reads the table once to choose each column's format and
+// width; the stream writer needs both before the first row.
+func planColumns(f *excelize.File, t *catalog.Table, fields []string, idx []int) ([]xlsxColumn, error) {
+	cols := make([]xlsxColumn, len(fields))
+	styles := map[string]int{}
+	style := func(format string) (int, error) {
+		if id, ok := styles[format]; ok {
+			return id, nil
+		}
+		id, err := f.NewStyle(&excelize.Style{CustomNumFmt: &format})
+		styles[format] = id
+		return id, err
+	}
+	for i, c := range idx {
+		col := &cols[i]
+		if c >= 0 {
+			col.typ = t.Columns[c].Type
+		}
+		width := utf8.RuneCountInString(fields[i]) + 2
+		decimals, years, seconds, numbers := 0, true, false, 0
+		precisions := map[int]bool{}
+		for _, row := range t.Rows {
+			switch v := value(row, c).(type) {
+			case float64:
+				s := Text(round15(v))
+				if _, frac, ok := strings.Cut(s, "."); ok {
+					decimals = max(decimals, len(frac))
+					precisions[len(frac)] = true
+				} else {
+					precisions[0] = true
+				}
+				if v != math.Trunc(v) || v < 1800 || v > 2100 {
+					years = false
+				}
+				numbers++
+				width = max(width, len(s)+len(s)/3+1)
+			case string:
+				line, _, _ := strings.Cut(v, "\n")
+				width = max(width, utf8.RuneCountInString(line)+1)
+				if col.typ == catalog.TypeDatetime && len(v) >= 19 && v[17:19] != "00" {
+					seconds = true
+				}
+			case bool:
+				width = max(width, 6)
+			}
+		}
+		var format string
+		switch col.typ {
+		case catalog.TypeInteger:
+			format = fmtInteger
+			if decimals > 0 {
+				// Not whole after all: show the decimals rather than hide them.
+				format = decimalFormat(decimals)
+			} else if years && numbers > 0 {
+				format = fmtYear
+			}
+		case catalog.TypeNumber:
+			format = decimalFormat(min(decimals, 2))
+			if decimals > 2 {
+				col.byDecimals = map[int]int{}
+				for d := range precisions {
+					var err error
+					if col.byDecimals[d], err = style(decimalFormat(d)); err != nil {
+						return nil, err
+					}
+				}
+			}
+		case catalog.TypeDate:
+			format, width = fmtDate, max(width, 11)
+		case catalog.TypeDatetime:
+			format, width = fmtMinutes, max(width, 17)
+			if seconds {
+				format, width = fmtDatetime, max(width, 20)
+			}
+		}
+		if format != "" {
+			var err error
+			if col.style, err = style(format); err != nil {
+				return nil, err
+			}
+		}
+		col.width = float64(min(max(width, 8), 60))
+	}
+	return cols, nil
+}
+
+// decimalFormat shows a number with exactly decimals decimals.
+func decimalFormat(decimals int) string {
+	switch {
+	case decimals == 0:
+		return fmtInteger
+	case decimals > maxDecimals:
+		return fmtScientific
+	}
+	return fmtInteger + "." + strings.Repeat("0", decimals)
+}
+
+// cell is the value the stream writer gets for v.
+func (c xlsxColumn) cell(v any) any {
+	switch x := v.(type) {
+	case float64:
+		x = round15(x)
+		if c.byDecimals != nil {
+			_, frac, _ := strings.Cut(Text(x), ".")
+			return excelize.Cell{StyleID: c.byDecimals[len(frac)], Value: x}
+		}
+		if c.typ == catalog.TypeInteger || c.typ == catalog.TypeNumber {
+			return excelize.Cell{StyleID: c.style, Value: x}
+		}
+		return x
+	case string:
+		if x == "" {
+			return nil
+		}
+		x = lineEnds(x)
+		if c.typ == catalog.TypeDate || c.typ == catalog.TypeDatetime {
+			if serial, ok := excelSerial(x, c.typ); ok {
+				return excelize.Cell{StyleID: c.style, Value: serial}
+			}
+		}
+		return x
+	}
+	return v
+}
+
+// round15 rounds v to the 15 significant digits a spreadsheet keeps (the
+// writer would otherwise cut the rest off, not round it).
+func round15(v float64) float64 {
+	if math.IsInf(v, 0) || math.IsNaN(v) {
+		return v
+	}
+	r, err := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 15, 64), 64)
+	if err != nil {
+		return v
+	}
+	return r
+}
+
+// Dates a workbook can hold as day numbers: from 1 March 1900, since Excel
+// and LibreOffice count the days before it differently (Excel believes
+// 1900 was a leap year). Earlier dates stay text.
+var (
+	excelEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
+	excelFirst = time.Date(1900, 3, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// excelSerial turns an ISO date or datetime into a day number of the 1900
+// system. A datetime with a zone keeps its clock time as written: a
+// spreadsheet has no zones, and the CSV keeps the offset.
+func excelSerial(s string, typ catalog.FieldType) (float64, bool) {
+	var t time.Time
+	var err error
+	if typ == catalog.TypeDate {
+		t, err = time.Parse(time.DateOnly, s)
+	} else if t, err = time.Parse(time.RFC3339Nano, s); err != nil {
+		t, err = time.Parse("2006-01-02T15:04:05.999999999", s)
+	}
+	if err != nil {
+		return 0, false
+	}
+	wall := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
+	if wall.Before(excelFirst) || t.Year() > 9999 {
+		return 0, false
+	}
+	day := wall.Truncate(24 * time.Hour)
+	days := (day.Unix() - excelEpoch.Unix()) / 86400
+	nanos := wall.Sub(day).Nanoseconds()
+	if nanos == 0 {
+		return float64(days), true
+	}
+	// The fraction of the day, in the 15 digits a spreadsheet keeps and
+	// rounded up: programs cut a time to the second below, so a fraction a
+	// hair short of 10:00:00 would show 09:59:59.
+	unit, digits := int64(8640), 10 // 1e-10 of a day, in nanoseconds
+	if days >= 100000 {
+		unit, digits = 86400, 9
+	}
+	frac := (nanos + unit - 1) / unit
+	if frac >= 86400e9/unit {
+		return float64(days + 1), true
+	}
+	serial, err := strconv.ParseFloat(fmt.Sprintf("%d.%0*d", days, digits, frac), 64)
+	return serial, err == nil
 }

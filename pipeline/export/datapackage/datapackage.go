@@ -144,10 +144,24 @@ type Reference struct {
 
 // TableSchema translates our schema into a Table Schema for a file with
 // the given columns (export.Fields: every field of a closed schema, the
-// file's own columns for an open one). Fields of an open schema are text.
+// file's own columns for an open one). Fields of an open schema are text:
+// TableSchemaOf gives them the types of the table's values.
 // Foreign keys are left to the package, which knows whether the registry
 // is part of it.
 func TableSchema(s *catalog.Schema, columns []string) *Schema {
+	return tableSchema(s, columns, nil)
+}
+
+// TableSchemaOf is the Table Schema of the downloads of table t: for a free
+// table (open schema) each field has the type ingest inferred for its
+// column and the column's header as its title. The CSV download is
+// canonical (dot decimals, no grouping, ISO dates), so the fields need no
+// decimalChar, groupChar or format.
+func TableSchemaOf(s *catalog.Schema, t *catalog.Table) *Schema {
+	return tableSchema(s, export.Fields(t, s), export.Typed(t, s))
+}
+
+func tableSchema(s *catalog.Schema, columns []string, t *catalog.Table) *Schema {
 	out := &Schema{Profile: ProfileSchema, MissingValues: []string{""}}
 	pk := map[string]bool{}
 	if s != nil && !s.Open {
@@ -169,6 +183,11 @@ func TableSchema(s *catalog.Schema, columns []string) *Schema {
 		}
 		if ok {
 			f = field(sf)
+		} else if c := columnOf(t, name); c != nil {
+			f.Type = string(tableType(c.Type))
+			if c.Header != name {
+				f.Title = c.Header
+			}
 		}
 		if len(out.PrimaryKey) == 1 && pk[name] {
 			// A key of one field is unique; a compound key says so itself.
@@ -182,6 +201,26 @@ func TableSchema(s *catalog.Schema, columns []string) *Schema {
 	return out
 }
 
+func columnOf(t *catalog.Table, field string) *catalog.Column {
+	if t == nil {
+		return nil
+	}
+	if i := t.ColumnOf(field); i >= 0 {
+		return &t.Columns[i]
+	}
+	return nil
+}
+
+// tableType is the Table Schema type of a column of ours: the same words,
+// text for anything else.
+func tableType(t catalog.FieldType) catalog.FieldType {
+	switch t {
+	case catalog.TypeString, catalog.TypeInteger, catalog.TypeNumber, catalog.TypeBoolean, catalog.TypeDate, catalog.TypeDatetime:
+		return t
+	}
+	return catalog.TypeString
+}
+
 func contains(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {
@@ -192,12 +231,7 @@ func contains(list []string, s string) bool {
 }
 
 func field(sf catalog.Field) Field {
-	f := Field{Name: sf.Name, Type: string(sf.Type), Title: sf.Title.It, Description: sf.Description.It}
-	switch sf.Type {
-	case catalog.TypeString, catalog.TypeInteger, catalog.TypeNumber, catalog.TypeBoolean, catalog.TypeDate:
-	default:
-		f.Type = string(catalog.TypeString)
-	}
+	f := Field{Name: sf.Name, Type: string(tableType(sf.Type)), Title: sf.Title.It, Description: sf.Description.It}
 	if sf.Unit != "" && f.Description != "" {
 		f.Description += " (" + sf.Unit + ")"
 	}
@@ -279,7 +313,7 @@ func (x *builder) schema(st *catalog.DatasetState) (*Schema, error) {
 			return nil, err
 		}
 	}
-	return TableSchema(s, export.Fields(t, s)), nil
+	return TableSchemaOf(s, t), nil
 }
 
 // foreignKeys links the comune fields to the registry resource, when the

@@ -1,6 +1,7 @@
 package datapackage_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/csv"
@@ -25,6 +26,7 @@ import (
 	"github.com/provincia-como/opendata/datasets"
 	"github.com/provincia-como/opendata/pipeline"
 	"github.com/provincia-como/opendata/pipeline/catalog"
+	"github.com/provincia-como/opendata/pipeline/export"
 	"github.com/provincia-como/opendata/pipeline/export/datapackage"
 )
 
@@ -271,6 +273,12 @@ func checkValue(f datapackage.Field, v string) error {
 		if _, err := time.Parse(time.DateOnly, v); err != nil {
 			return fmt.Errorf("%q is not a date", v)
 		}
+	case "datetime":
+		if _, err := time.Parse(time.RFC3339, v); err != nil {
+			if _, err := time.Parse("2006-01-02T15:04:05", v); err != nil {
+				return fmt.Errorf("%q is not a datetime", v)
+			}
+		}
 	case "boolean":
 		if v != "true" && v != "false" {
 			return fmt.Errorf("%q is not a boolean", v)
@@ -444,4 +452,52 @@ func TestWriteIsStable(t *testing.T) {
 			t.Errorf("%s differs between two writes of the same build", d.Path)
 		}
 	}
+}
+
+// A free table's fields have the types ingest inferred, its headers as
+// titles; the canonical CSV download passes the Table Schema's reading.
+func TestTableSchemaOfAFreeTable(t *testing.T) {
+	col := func(header, field string, typ catalog.FieldType) catalog.Column {
+		return catalog.Column{Header: header, Field: field, Type: typ}
+	}
+	tb := &catalog.Table{Columns: []catalog.Column{
+		col("Codice Istat del Comune", "codice_istat_del_comune", catalog.TypeString),
+		col("Popolazione legale 2021", "popolazione_legale_2021", catalog.TypeInteger),
+		col("Superficie (kmq)", "superficie_kmq", catalog.TypeNumber),
+		col("Data", "data", catalog.TypeDate),
+		col("Aggiornato", "aggiornato", catalog.TypeDatetime),
+		col("Litoraneo", "litoraneo", catalog.TypeBoolean),
+		col("note", "note", ""),
+	}, Rows: []catalog.Row{
+		{Cells: []catalog.Cell{{Value: "001001"}, {Value: 2562.0}, {Value: 13.1462}, {Value: "2024-12-31"}, {Value: "2024-12-31T14:30:05"}, {Value: false}, {Value: "a, b"}}},
+		{Cells: []catalog.Cell{{Value: "013075"}, {Value: 83320.0}, {Value: 158913.91}, {}, {Value: "2024-01-02T10:00:00+01:00"}, {Value: true}, {}}},
+	}}
+	ts := datapackage.TableSchemaOf(&catalog.Schema{Name: "tabella", Open: true}, tb)
+	want := []datapackage.Field{
+		{Name: "codice_istat_del_comune", Type: "string", Title: "Codice Istat del Comune"},
+		{Name: "popolazione_legale_2021", Type: "integer", Title: "Popolazione legale 2021"},
+		{Name: "superficie_kmq", Type: "number", Title: "Superficie (kmq)"},
+		{Name: "data", Type: "date", Title: "Data"},
+		{Name: "aggiornato", Type: "datetime", Title: "Aggiornato"},
+		{Name: "litoraneo", Type: "boolean", Title: "Litoraneo"},
+		{Name: "note", Type: "string"},
+	}
+	got, _ := json.MarshalIndent(ts.Fields, "", " ")
+	wantJSON, _ := json.MarshalIndent(want, "", " ")
+	if string(got) != string(wantJSON) {
+		t.Errorf("fields\n%s\nwant\n%s", got, wantJSON)
+	}
+	b, _ := json.Marshal(ts)
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := profile(t, "tableschema.json").Validate(doc); err != nil {
+		t.Errorf("not a valid Table Schema: %v", err)
+	}
+	var buf bytes.Buffer
+	if err := export.WriteCSV(&buf, tb, export.Fields(tb, nil)); err != nil {
+		t.Fatal(err)
+	}
+	checkCSV(t, datapackage.Resource{Name: "tabella", Schema: ts}, buf.Bytes())
 }
