@@ -5,6 +5,7 @@
 package pipeline
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -46,6 +48,9 @@ type Config struct {
 	// Incremental skips exporting and rendering when no dataset changed and
 	// the portal in OutDir is already built.
 	Incremental bool
+	// Fetchers bounds how many remote sources are downloaded at once; 0
+	// means 8. Downloads wait on other servers, not on this machine's cores.
+	Fetchers int
 	// Inbox is the upload desk's folder: a dataset with an upload there
 	// takes its newest upload as its file, before its catalog source.
 	// Deps.Inbox, when set, is used instead (an inbox in a bucket).
@@ -201,6 +206,13 @@ func Run(ctx context.Context, cfg Config, deps Deps) (*Result, error) {
 			others = append(others, d)
 		}
 	}
+	// Remote sources are downloaded in the background from the start, so
+	// that a server that never answers holds one download slot while the
+	// local files are read and checked; their datasets are processed last.
+	budget := cmp.Or(cat.Portal.PullTimeout, catalog.DefaultPullTimeout)
+	stopPulls := r.startPulls(ctx, append(slices.Clone(registries), others...), cmp.Or(cfg.Fetchers, 8), budget)
+	defer stopPulls()
+	registries, others = localFirst(registries), localFirst(others)
 	total := len(registries) + len(others)
 	var done int
 	var mu sync.Mutex
@@ -410,6 +422,9 @@ func (r *runner) snapshot(cat *catalog.Catalog, schemas map[string]*validate.Sch
 }
 
 type runner struct {
+	// pulls are the downloads of remote sources, started before any
+	// dataset is processed; read only after startPulls returns.
+	pulls    map[string]*pull
 	cat      *catalog.Catalog
 	schemas  map[string]*validate.Schema
 	store    *store.Store
@@ -445,7 +460,7 @@ func (r *runner) process(ctx context.Context, d catalog.Dataset) (Outcome, error
 		return o, err
 	}
 	log := r.log.With("dataset", d.ID)
-	res, err := r.pull(ctx, d, rec)
+	res, err := r.pulled(ctx, d, rec)
 	if err != nil {
 		var se *source.Error
 		if !errors.As(err, &se) {
@@ -502,16 +517,108 @@ func (r *runner) process(ctx context.Context, d catalog.Dataset) (Outcome, error
 	return o, nil
 }
 
+// pull is the background download of one remote source.
+type pull struct {
+	d    catalog.Dataset
+	done chan struct{} // closed when res and err are set
+	res  *source.Result
+	err  error
+}
+
+// startPulls starts the pull phase: it downloads the remote (URL) sources
+// of list, at most n at once, all within budget (the portal's
+// pull_timeout). Each result is kept under its dataset, so the run's
+// outcome does not depend on which server answered first. A source the
+// budget cuts off gets the fetcher's "did not answer" error, not a failed
+// run. stop cancels what is left and waits for the downloads to end.
+func (r *runner) startPulls(ctx context.Context, list []catalog.Dataset, n int, budget time.Duration) (stop func()) {
+	r.pulls = map[string]*pull{}
+	var order []*pull
+	for _, d := range list {
+		if d.Source.URL != "" {
+			p := &pull{d: d, done: make(chan struct{})}
+			r.pulls[d.ID] = p
+			order = append(order, p)
+		}
+	}
+	if len(order) == 0 {
+		return func() {}
+	}
+	start := time.Now()
+	fetchCtx, cancel := context.WithTimeout(ctx, budget)
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		sem := make(chan struct{}, max(n, 1))
+		var wg sync.WaitGroup
+		// Every pull runs, even after the budget: the fetcher then answers
+		// at once, and every done channel is closed.
+		for _, p := range order {
+			sem <- struct{}{}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer func() { <-sem }()
+				defer close(p.done)
+				rec, err := r.store.Load(p.d.ID)
+				if err != nil {
+					p.err = err
+					return
+				}
+				p.res, p.err = r.pull(ctx, fetchCtx, p.d, rec)
+			}()
+		}
+		wg.Wait()
+		r.log.Debug("remote sources pulled", "sources", len(order), "took", time.Since(start).Round(time.Millisecond))
+	}()
+	return func() {
+		cancel()
+		<-finished
+	}
+}
+
+// localFirst orders datasets with a local file before those with a remote
+// source, whose downloads may still be running.
+func localFirst(list []catalog.Dataset) []catalog.Dataset {
+	out := slices.Clone(list)
+	slices.SortStableFunc(out, func(a, b catalog.Dataset) int {
+		remote := func(d catalog.Dataset) int {
+			if d.Source.URL != "" {
+				return 1
+			}
+			return 0
+		}
+		return cmp.Compare(remote(a), remote(b))
+	})
+	return out
+}
+
+// pulled gives the dataset's file: the result of its background download,
+// or, for a local source, the file read now.
+func (r *runner) pulled(ctx context.Context, d catalog.Dataset, rec *store.Record) (*source.Result, error) {
+	p, ok := r.pulls[d.ID]
+	if !ok {
+		return r.pull(ctx, ctx, d, rec)
+	}
+	select {
+	case <-p.done:
+		return p.res, p.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
 // pull gets the dataset's file: the clerks' newest upload if there is one,
-// else the catalog source.
-func (r *runner) pull(ctx context.Context, d catalog.Dataset, rec *store.Record) (*source.Result, error) {
+// else the catalog source, fetched under fetchCtx (the pull phase's
+// budget).
+func (r *runner) pull(ctx, fetchCtx context.Context, d catalog.Dataset, rec *store.Record) (*source.Result, error) {
 	if r.inbox != nil {
 		res, err := r.inbox.Latest(ctx, d.ID)
 		if err != nil || res != nil {
 			return res, err
 		}
 	}
-	return r.fetch.Fetch(ctx, d.Source, rec.Source)
+	return r.fetch.Fetch(fetchCtx, d.Source, rec.Source)
 }
 
 // Judge reads a file and validates it against a schema: the same code for
