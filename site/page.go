@@ -537,6 +537,9 @@ func (w *writer) dataset(f formatter, d *catalog.DatasetState) frontMatter {
 			issues = append(issues, issueRow(f, is))
 		}
 		lt["issues"] = issues
+		if kept := keptDate(f, d); kept != "" {
+			lt["kept"] = kept
+		}
 		p["latest"] = lt
 	}
 	var hist []map[string]any
@@ -921,6 +924,9 @@ func (w *writer) qualityRow(f formatter, d *catalog.DatasetState) map[string]any
 		}
 		e["issues"] = issues
 		e["more"] = len(a.Issues) > qualityIssue
+		if kept := keptDate(f, d); kept != "" {
+			e["kept"] = kept
+		}
 	}
 	return e
 }
@@ -941,4 +947,14 @@ func (w *writer) quality(f formatter) frontMatter {
 			"bad": f.integer(len(w.m.b.Datasets) - ok),
 		},
 	}
+}
+
+// keptDate is the date of the version that stays published while a source
+// cannot be fetched ("the server did not answer within 30 s; the version of
+// DATE stays published"); empty for any other state.
+func keptDate(f formatter, d *catalog.DatasetState) string {
+	if d.Latest == nil || d.Latest.Status != catalog.Stale || d.Current == nil {
+		return ""
+	}
+	return f.date(d.Current.Accepted)
 }
