@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/provincia-como/opendata/pipeline/catalog"
 )
@@ -538,7 +540,7 @@ func (w *writer) dataset(f formatter, d *catalog.DatasetState) frontMatter {
 		}
 		lt["issues"] = issues
 		if kept := keptDate(f, d); kept != "" {
-			lt["kept"] = kept
+			lt["kept"], lt["reason"] = kept, sentence(a.Reason.In(f.lang))
 		}
 		p["latest"] = lt
 	}
@@ -925,7 +927,7 @@ func (w *writer) qualityRow(f formatter, d *catalog.DatasetState) map[string]any
 		e["issues"] = issues
 		e["more"] = len(a.Issues) > qualityIssue
 		if kept := keptDate(f, d); kept != "" {
-			e["kept"] = kept
+			e["kept"], e["reason"] = kept, sentence(a.Reason.In(f.lang))
 		}
 	}
 	return e
@@ -957,4 +959,13 @@ func keptDate(f formatter, d *catalog.DatasetState) string {
 		return ""
 	}
 	return f.date(d.Current.Accepted)
+}
+
+// sentence capitalises a reason that starts a sentence on the page.
+func sentence(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
 }

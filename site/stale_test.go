@@ -34,8 +34,8 @@ func TestStaleSource(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, lang := range []struct{ prefix, want string }{
-		{"", "il server non ha risposto entro 30 s; resta pubblicata la versione del 25 novembre 2026."},
-		{"en/", "the server did not answer within 30 s; the version of 25 November 2026 stays published."},
+		{"", "Il server non ha risposto entro 30 s; resta pubblicata la versione del 25 novembre 2026."},
+		{"en/", "The server did not answer within 30 s; the version of 25 November 2026 stays published."},
 	} {
 		for _, p := range []string{"datasets/progetti-como/index.html", "qualita/index.html"} {
 			if page := read(t, out, lang.prefix+p); !strings.Contains(page, lang.want) {
