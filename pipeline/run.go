@@ -5,6 +5,7 @@
 package pipeline
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -46,6 +48,9 @@ type Config struct {
 	// Incremental skips exporting and rendering when no dataset changed and
 	// the portal in OutDir is already built.
 	Incremental bool
+	// Fetchers bounds how many remote sources are downloaded at once; 0
+	// means 8. Downloads wait on other servers, not on this machine's cores.
+	Fetchers int
 	// Inbox is the upload desk's folder: a dataset with an upload there
 	// takes its newest upload as its file, before its catalog source.
 	// Deps.Inbox, when set, is used instead (an inbox in a bucket).
@@ -208,6 +213,18 @@ func Run(ctx context.Context, cfg Config, deps Deps) (*Result, error) {
 		order[i] = kept
 		total += len(kept)
 	}
+	// Remote sources are downloaded in the background from the start, so
+	// that a server that never answers holds one download slot while the
+	// local files are read and checked; within each level their datasets
+	// are processed last.
+	var all []catalog.Dataset
+	for i, level := range order {
+		all = append(all, level...)
+		order[i] = localFirst(level)
+	}
+	budget := cmp.Or(cat.Portal.PullTimeout, catalog.DefaultPullTimeout)
+	stopPulls := r.startPulls(ctx, all, cmp.Or(cfg.Fetchers, 8), budget)
+	defer stopPulls()
 	var done int
 	var mu sync.Mutex
 	outcomes := make(map[string]Outcome, total)
@@ -420,6 +437,9 @@ func (r *runner) snapshot(cat *catalog.Catalog, schemas map[string]*validate.Sch
 }
 
 type runner struct {
+	// pulls are the downloads of remote sources, started before any
+	// dataset is processed; read only after startPulls returns.
+	pulls   map[string]*pull
 	cat     *catalog.Catalog
 	schemas map[string]*validate.Schema
 	// sources say where each schema comes from and its version.
@@ -462,13 +482,8 @@ func (r *runner) process(ctx context.Context, d catalog.Dataset) (Outcome, error
 		return o, err
 	}
 	log := r.log.With("dataset", d.ID)
-	sum := r.schemaSum(d)
-	recheck := rec.Schema != "" && sum != "" && rec.Schema != sum
-	prev := rec.Source
-	if recheck {
-		prev = catalog.Provenance{} // the bytes are needed, not a 304
-	}
-	res, err := r.pull(ctx, d, prev)
+	sum, recheck := r.schemaChanged(d, rec)
+	res, err := r.pulled(ctx, d, rec)
 	if err != nil {
 		var se *source.Error
 		if !errors.As(err, &se) {
@@ -584,16 +599,119 @@ func schemaFetcher(given, sources Fetcher, catalogFS fs.FS, log *slog.Logger, no
 	return f
 }
 
+// schemaChanged gives the checksum of the dataset's schema and whether it
+// differs from the one its latest file was judged with.
+func (r *runner) schemaChanged(d catalog.Dataset, rec *store.Record) (sum string, changed bool) {
+	sum = r.schemaSum(d)
+	return sum, rec.Schema != "" && sum != "" && rec.Schema != sum
+}
+
+// pull is the background download of one remote source.
+type pull struct {
+	d    catalog.Dataset
+	done chan struct{} // closed when res and err are set
+	res  *source.Result
+	err  error
+}
+
+// startPulls starts the pull phase: it downloads the remote (URL) sources
+// of list, at most n at once, all within budget (the portal's
+// pull_timeout). Each result is kept under its dataset, so the run's
+// outcome does not depend on which server answered first. A source the
+// budget cuts off gets the fetcher's "did not answer" error, not a failed
+// run. stop cancels what is left and waits for the downloads to end.
+func (r *runner) startPulls(ctx context.Context, list []catalog.Dataset, n int, budget time.Duration) (stop func()) {
+	r.pulls = map[string]*pull{}
+	var order []*pull
+	for _, d := range list {
+		if d.Source.URL != "" {
+			p := &pull{d: d, done: make(chan struct{})}
+			r.pulls[d.ID] = p
+			order = append(order, p)
+		}
+	}
+	if len(order) == 0 {
+		return func() {}
+	}
+	start := time.Now()
+	fetchCtx, cancel := context.WithTimeout(ctx, budget)
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		sem := make(chan struct{}, max(n, 1))
+		var wg sync.WaitGroup
+		// Every pull runs, even after the budget: the fetcher then answers
+		// at once, and every done channel is closed.
+		for _, p := range order {
+			sem <- struct{}{}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer func() { <-sem }()
+				defer close(p.done)
+				rec, err := r.store.Load(p.d.ID)
+				if err != nil {
+					p.err = err
+					return
+				}
+				p.res, p.err = r.pull(ctx, fetchCtx, p.d, rec)
+			}()
+		}
+		wg.Wait()
+		r.log.Debug("remote sources pulled", "sources", len(order), "took", time.Since(start).Round(time.Millisecond))
+	}()
+	return func() {
+		cancel()
+		<-finished
+	}
+}
+
+// localFirst orders datasets with a local file before those with a remote
+// source, whose downloads may still be running.
+func localFirst(list []catalog.Dataset) []catalog.Dataset {
+	out := slices.Clone(list)
+	slices.SortStableFunc(out, func(a, b catalog.Dataset) int {
+		remote := func(d catalog.Dataset) int {
+			if d.Source.URL != "" {
+				return 1
+			}
+			return 0
+		}
+		return cmp.Compare(remote(a), remote(b))
+	})
+	return out
+}
+
+// pulled gives the dataset's file: the result of its background download,
+// or, for a local source, the file read now.
+func (r *runner) pulled(ctx context.Context, d catalog.Dataset, rec *store.Record) (*source.Result, error) {
+	p, ok := r.pulls[d.ID]
+	if !ok {
+		return r.pull(ctx, ctx, d, rec)
+	}
+	select {
+	case <-p.done:
+		return p.res, p.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
 // pull gets the dataset's file: the clerks' newest upload if there is one,
-// else the catalog source.
-func (r *runner) pull(ctx context.Context, d catalog.Dataset, prev catalog.Provenance) (*source.Result, error) {
+// else the catalog source, fetched under fetchCtx (the pull phase's
+// budget).
+func (r *runner) pull(ctx, fetchCtx context.Context, d catalog.Dataset, rec *store.Record) (*source.Result, error) {
 	if r.inbox != nil {
 		res, err := r.inbox.Latest(ctx, d.ID)
 		if err != nil || res != nil {
 			return res, err
 		}
 	}
-	return r.fetch.Fetch(ctx, d.Source, prev)
+	prev := rec.Source
+	if _, recheck := r.schemaChanged(d, rec); recheck {
+		prev = catalog.Provenance{} // the bytes are needed, not a 304
+	}
+	return r.fetch.Fetch(fetchCtx, d.Source, prev)
 }
 
 // Judge reads a file and validates it against a schema: the same code for

@@ -17,7 +17,14 @@ import (
 	"github.com/provincia-como/opendata/pipeline/source"
 )
 
-const portalYAML = `title:
+// portalYAML is the portal of the tests, with short waits for a comune's
+// server.
+const portalYAML = portalBase + `source_timeout:
+  attempt: 500ms
+  total: 5s
+`
+
+const portalBase = `title:
   it: Portale di prova
 description:
   it: Catalogo per i test della pipeline.
@@ -140,7 +147,6 @@ provenance: Esempio per i test.
 func (f *fixture) run(ctx context.Context) (*Result, error) {
 	fetch := source.New(f.cfg.Catalog, nil)
 	fetch.Backoff = time.Millisecond
-	fetch.Timeout = 500 * time.Millisecond
 	fetch.MaxBytes = 1 << 20
 	return Run(ctx, f.cfg, Deps{Fetcher: fetch, Render: func(ctx context.Context, b *catalog.Build, out string) (int, error) {
 		f.renders++

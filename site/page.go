@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/provincia-como/opendata/pipeline/catalog"
 )
@@ -538,6 +540,9 @@ func (w *writer) dataset(f formatter, d *catalog.DatasetState) frontMatter {
 			issues = append(issues, issueRow(f, is))
 		}
 		lt["issues"] = issues
+		if kept := keptDate(f, d); kept != "" {
+			lt["kept"], lt["reason"] = kept, sentence(a.Reason.In(f.lang))
+		}
 		p["latest"] = lt
 	}
 	var hist []map[string]any
@@ -977,6 +982,9 @@ func (w *writer) qualityRow(f formatter, d *catalog.DatasetState) map[string]any
 		}
 		e["issues"] = issues
 		e["more"] = len(a.Issues) > qualityIssue
+		if kept := keptDate(f, d); kept != "" {
+			e["kept"], e["reason"] = kept, sentence(a.Reason.In(f.lang))
+		}
 	}
 	return e
 }
@@ -1027,4 +1035,23 @@ func recheckText(f formatter, d *catalog.DatasetState) string {
 		"it": "Lo schema è cambiato e la versione pubblicata non lo rispetta più: resta pubblicata finché il file non viene corretto. ",
 		"en": "The schema changed and the published version no longer passes it: it stays published until the file is corrected. ",
 	}[f.lang] + rc.Reason.In(f.lang)
+}
+
+// keptDate is the date of the version that stays published while a source
+// cannot be fetched ("the server did not answer within 30 s; the version of
+// DATE stays published"); empty for any other state.
+func keptDate(f formatter, d *catalog.DatasetState) string {
+	if d.Latest == nil || d.Latest.Status != catalog.Stale || d.Current == nil {
+		return ""
+	}
+	return f.date(d.Current.Accepted)
+}
+
+// sentence capitalises a reason that starts a sentence on the page.
+func sentence(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
 }

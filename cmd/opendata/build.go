@@ -24,10 +24,41 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if res.Refused() > 0 {
+	return refusals(res)
+}
+
+// refusals is the verdict of a build for its exit code: 3 when a real
+// dataset's latest file was refused or could not be fetched. Datasets marked
+// `example: true` do not count: the demo plants errors in one on purpose,
+// and a scheduled job must not raise an alarm for what the portal shows.
+func refusals(res *pipeline.Result) error {
+	if unexpected(res) > 0 {
 		return &exitError{code: exitRejected}
 	}
 	return nil
+}
+
+// unexpected counts the datasets not accepted that are not examples.
+func unexpected(res *pipeline.Result) int {
+	n := 0
+	for _, o := range res.Outcomes {
+		if o.Status != catalog.Accepted && !isExample(res, o.ID) {
+			n++
+		}
+	}
+	return n
+}
+
+func isExample(res *pipeline.Result, id string) bool {
+	if res.Build == nil {
+		return false
+	}
+	for _, d := range res.Build.Datasets {
+		if d.Dataset.ID == id {
+			return d.Dataset.Example
+		}
+	}
+	return false
 }
 
 // build runs the pipeline and prints its summary.
@@ -60,36 +91,51 @@ func render(log *slog.Logger) pipeline.RenderFunc {
 	}
 }
 
-// printSummary writes what a person reads at a glance after a build.
+// printSummary writes what a person reads at a glance after a build: the
+// counts, then each dataset not accepted, in English and in Italian, with
+// what stays published.
 func printSummary(w io.Writer, res *pipeline.Result, out string) {
 	accepted := len(res.Outcomes) - res.Refused()
+	counts := fmt.Sprintf("%d datasets, %d accepted, %d refused", len(res.Outcomes), accepted, res.Refused())
+	if n := res.Refused() - unexpected(res); n > 0 {
+		counts += fmt.Sprintf(" (%d expected: example data)", n)
+	}
+	secs := res.Duration.Round(100 * time.Millisecond).Seconds()
 	if res.Rendered {
-		fmt.Fprintf(w, "Portal built in %s/: %d datasets, %d accepted, %d refused; %d rows, %d pages, %.1f s\n",
-			strings.TrimSuffix(out, "/"), len(res.Outcomes), accepted, res.Refused(), res.Rows(), res.Pages, res.Duration.Round(100*time.Millisecond).Seconds())
+		fmt.Fprintf(w, "Portal built in %s/: %s; %d rows, %d pages, %.1f s\n", strings.TrimSuffix(out, "/"), counts, res.Rows(), res.Pages, secs)
 	} else {
-		fmt.Fprintf(w, "No source changed: the portal in %s/ is left as it was (%d datasets, %d accepted, %d refused; %.1f s)\n",
-			strings.TrimSuffix(out, "/"), len(res.Outcomes), accepted, res.Refused(), res.Duration.Round(100*time.Millisecond).Seconds())
+		fmt.Fprintf(w, "No source changed: the portal in %s/ is left as it was (%s; %.1f s)\n", strings.TrimSuffix(out, "/"), counts, secs)
 	}
 	for _, o := range res.Outcomes {
 		if o.Status == catalog.Accepted {
 			continue
 		}
-		kept, reason := "no version published yet", o.Reason.En
-		for _, d := range res.Build.Datasets {
-			if d.Dataset.ID != o.ID {
-				continue
-			}
-			if d.Current != nil {
-				kept = "version " + d.Current.ID + " stays published"
-			}
-			if reason == "" && d.Latest != nil {
-				reason = d.Latest.Reason.En
+		var d *catalog.DatasetState
+		if res.Build != nil {
+			for i := range res.Build.Datasets {
+				if res.Build.Datasets[i].Dataset.ID == o.ID {
+					d = &res.Build.Datasets[i]
+				}
 			}
 		}
-		if reason == "" {
-			reason = "see the data quality page"
+		reason := o.Reason
+		if reason.IsZero() && d != nil && d.Latest != nil {
+			reason = d.Latest.Reason
 		}
-		fmt.Fprintf(w, "  %-8s %s (%s): %s\n", o.Status, o.ID, kept, reason)
+		if reason.IsZero() {
+			reason = catalog.Text{It: "vedere la pagina della qualità dei dati", En: "see the data quality page"}
+		}
+		kept := catalog.Text{It: "nessuna versione è ancora pubblicata", En: "no version is published yet"}
+		if d != nil && d.Current != nil {
+			at := d.Current.Accepted
+			kept = catalog.Text{It: "resta pubblicata la versione del " + at.Format("02/01/2006"), En: "the version of " + at.Format(time.DateOnly) + " stays published"}
+		}
+		id := o.ID
+		if d != nil && d.Dataset.Example {
+			id += " (example: expected / esempio: previsto)"
+		}
+		en, it := strings.TrimSuffix(reason.En, "."), strings.TrimSuffix(reason.It, ".")
+		fmt.Fprintf(w, "  %-8s %s\n           %s; %s\n           %s; %s\n", o.Status, id, en, kept.En, it, kept.It)
 	}
 	printSchemaWarnings(w, res)
 }

@@ -19,10 +19,12 @@ func TestDemoPortal(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "public")
 	code, stdout, stderr := runMain(t, "build", "--out", out, "--state", filepath.Join(dir, "state"))
-	if code != exitRejected {
-		t.Fatalf("demo build: exit %d (3 expected: one example file is refused on purpose)\n%s%s", code, stdout, stderr)
+	// The one refusal is planted in a dataset marked as an example: the
+	// summary lists it as expected and the exit code stays 0.
+	if code != exitOK {
+		t.Fatalf("demo build: exit %d (0 expected: the only refused file is an example)\n%s%s", code, stdout, stderr)
 	}
-	if !strings.Contains(stdout, "10 datasets, 9 accepted, 1 refused") || !strings.Contains(stdout, "pnrr-olgiate-comasco") {
+	if !strings.Contains(stdout, "10 datasets, 9 accepted, 1 refused (1 expected: example data)") || !strings.Contains(stdout, "pnrr-olgiate-comasco (example: expected") {
 		t.Errorf("summary:\n%s", stdout)
 	}
 	cat, err := config.Load(datasets.FS)
@@ -99,5 +101,43 @@ func TestDemoPortal(t *testing.T) {
 	}
 	for link, page := range broken {
 		t.Errorf("%s links %s, which does not exist", page, link)
+	}
+}
+
+// TestRefusalExitCode: a refused file makes the exit code 3 unless its
+// dataset is marked `example: true`, as the demo's planted refusal is.
+func TestRefusalExitCode(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		example bool
+		code    int
+		want    string
+	}{
+		{"example", true, exitOK, "1 refused (1 expected: example data)"},
+		{"real", false, exitRejected, "1 refused;"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			cat := filepath.Join(dir, "catalog")
+			for _, p := range []string{"portal.yaml", "comuni.yaml", "data/comuni-como.csv", "pnrr-olgiate-comasco.yaml", "data/pnrr-olgiate-comasco.xlsx"} {
+				b, err := fs.ReadFile(datasets.FS, p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if p == "pnrr-olgiate-comasco.yaml" && !tt.example {
+					b = []byte(strings.Replace(string(b), "example: true\n", "", 1))
+				}
+				if err := os.MkdirAll(filepath.Join(cat, "data"), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(cat, filepath.FromSlash(p)), b, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			code, out, errs := runMain(t, "build", "--catalog", cat, "--out", filepath.Join(dir, "public"), "--state", filepath.Join(dir, "state"))
+			if code != tt.code || !strings.Contains(out, tt.want) || !strings.Contains(out, "pnrr-olgiate-comasco") {
+				t.Errorf("exit %d, want %d; summary does not say %q:\n%s%s", code, tt.code, tt.want, out, errs)
+			}
+		})
 	}
 }

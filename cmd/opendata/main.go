@@ -19,7 +19,7 @@ const (
 	exitOK       = 0
 	exitFailure  = 1
 	exitUsage    = 2
-	exitRejected = 3 // build: built, but some dataset's latest file was refused
+	exitRejected = 3 // build: built, but some dataset's latest file was refused (examples do not count)
 )
 
 // exitError carries an exit code other than 1 up to main.

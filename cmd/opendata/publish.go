@@ -107,10 +107,7 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if res.Refused() > 0 {
-		return &exitError{code: exitRejected}
-	}
-	return nil
+	return refusals(res)
 }
 
 // runFunc is pipeline.Run; the scheduler's tests replace it.

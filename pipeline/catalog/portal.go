@@ -15,6 +15,10 @@ type Portal struct {
 	License string `yaml:"license" json:"license"`
 	// Schedule is the default cron spec for pulling sources.
 	Schedule string `yaml:"schedule,omitempty" json:"schedule,omitempty"`
+	// SourceTimeout is how long to wait for a source whose dataset does not
+	// say; PullTimeout bounds the whole pull phase, all sources together.
+	SourceTimeout Timeout       `yaml:"source_timeout,omitempty" json:"-"`
+	PullTimeout   time.Duration `yaml:"pull_timeout,omitempty" json:"-"`
 }
 
 // Publisher is the administration that runs the portal.
@@ -71,7 +75,29 @@ type Source struct {
 	URL  string `yaml:"url,omitempty" json:"url,omitempty"`
 	// Sheet names the sheet to read in a workbook; empty means the first.
 	Sheet string `yaml:"sheet,omitempty" json:"sheet,omitempty"`
+	// Timeout bounds the wait for the source; zero fields take the portal's.
+	Timeout Timeout `yaml:"timeout,omitempty" json:"-"`
 }
+
+// Timeout bounds how long the pipeline waits for a remote source, so that
+// one server that never answers does not hold the whole build.
+type Timeout struct {
+	// Attempt bounds one request, from connecting to the last byte.
+	Attempt time.Duration `yaml:"attempt,omitempty" json:"-"`
+	// Total bounds all the attempts at one source, waits between them
+	// included.
+	Total time.Duration `yaml:"total,omitempty" json:"-"`
+}
+
+// The waits when the catalog does not say: a server that never answers
+// costs two attempts within DefaultSourceTimeout, and the pull phase ends
+// by DefaultPullTimeout whatever happens, so such a build ends in under two
+// minutes.
+const (
+	DefaultAttemptTimeout = 30 * time.Second
+	DefaultSourceTimeout  = 60 * time.Second
+	DefaultPullTimeout    = 90 * time.Second
+)
 
 // Period is a time span; End may be zero for an open period.
 type Period struct {

@@ -8,6 +8,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/provincia-como/opendata/pipeline/catalog"
 )
@@ -120,6 +121,7 @@ func validatePortal(d *doc, p *catalog.Portal) []error {
 	if !cronSpec(p.Schedule) {
 		errs = append(errs, badSchedule(d, p.Schedule))
 	}
+	errs = append(errs, checkTimeout(d, "source_timeout.", p.SourceTimeout)...)
 	return errs
 }
 
@@ -164,6 +166,7 @@ func validateDatasets(fsys fs.FS, docs []*doc) []error {
 		if ds.Schedule != "" && !cronSpec(ds.Schedule) {
 			errs = append(errs, badSchedule(d, ds.Schedule))
 		}
+		errs = append(errs, checkTimeout(d, "source.timeout.", ds.Source.Timeout)...)
 		if ds.Temporal != nil {
 			errs = append(errs, checkPeriod(d, *ds.Temporal)...)
 		}
@@ -303,4 +306,30 @@ func slug(s string) bool {
 func webURL(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
+}
+
+// writtenTimeouts checks the durations a file writes, before defaults fill
+// the others: each must be positive.
+func writtenTimeouts(d *doc, prefix string, t catalog.Timeout) []error {
+	return append(positive(d, prefix+"attempt", t.Attempt), positive(d, prefix+"total", t.Total)...)
+}
+
+func positive(d *doc, key string, v time.Duration) []error {
+	if !d.has(key) || v > 0 {
+		return nil
+	}
+	return []error{d.errorf(key,
+		fmt.Sprintf("«%s» deve essere una durata positiva con la sua unità, es. 30s o 2m", key),
+		fmt.Sprintf("%q must be a positive duration with its unit, e.g. 30s or 2m", key))}
+}
+
+// checkTimeout reports an attempt longer than the total it must fit in,
+// once defaults are applied: only a file that writes both can do that.
+func checkTimeout(d *doc, prefix string, t catalog.Timeout) []error {
+	if t.Attempt <= t.Total {
+		return nil
+	}
+	return []error{d.errorf(prefix+"attempt",
+		fmt.Sprintf("«%sattempt» (%s) è più lungo di «%stotal» (%s): un tentativo deve stare nel tempo totale", prefix, t.Attempt, prefix, t.Total),
+		fmt.Sprintf("%q (%s) is longer than %q (%s): one attempt must fit in the total", prefix+"attempt", t.Attempt, prefix+"total", t.Total))}
 }

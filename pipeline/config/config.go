@@ -84,9 +84,12 @@ func Load(fsys fs.FS) (*catalog.Catalog, error) {
 	// checked before defaults so that "missing" means missing in the file.
 	if pdoc != nil {
 		errs = append(errs, requirePortal(pdoc, &cat.Portal)...)
+		errs = append(errs, writtenTimeouts(pdoc, "source_timeout.", cat.Portal.SourceTimeout)...)
+		errs = append(errs, positive(pdoc, "pull_timeout", cat.Portal.PullTimeout)...)
 	}
 	for _, d := range docs {
 		errs = append(errs, requireDataset(d)...)
+		errs = append(errs, writtenTimeouts(d, "source.timeout.", d.dataset.Source.Timeout)...)
 	}
 	applyDefaults(&cat.Portal, docs)
 	if pdoc != nil {
@@ -123,6 +126,15 @@ func applyDefaults(p *catalog.Portal, docs []*doc) {
 	if p.Publisher.Contact == "" {
 		p.Publisher.Contact = p.Publisher.Name.It
 	}
+	if p.SourceTimeout.Attempt == 0 {
+		p.SourceTimeout.Attempt = catalog.DefaultAttemptTimeout
+	}
+	if p.SourceTimeout.Total == 0 {
+		p.SourceTimeout.Total = max(catalog.DefaultSourceTimeout, p.SourceTimeout.Attempt)
+	}
+	if p.PullTimeout == 0 {
+		p.PullTimeout = catalog.DefaultPullTimeout
+	}
 	for _, d := range docs {
 		ds := &d.dataset
 		if ds.License == "" {
@@ -130,6 +142,18 @@ func applyDefaults(p *catalog.Portal, docs []*doc) {
 		}
 		if ds.Schedule == "" {
 			ds.Schedule = p.Schedule
+		}
+		// A value the dataset writes wins over the portal's, and a single
+		// value written alone never contradicts the other one's default.
+		t := &ds.Source.Timeout
+		if t.Attempt == 0 {
+			t.Attempt = p.SourceTimeout.Attempt
+			if t.Total != 0 {
+				t.Attempt = min(t.Attempt, t.Total)
+			}
+		}
+		if t.Total == 0 {
+			t.Total = max(p.SourceTimeout.Total, t.Attempt)
 		}
 		if ds.Title.En == "" {
 			ds.Title.En = ds.Title.It

@@ -9,8 +9,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
+	"time"
 
 	"github.com/provincia-como/opendata/datasets"
+	"github.com/provincia-como/opendata/pipeline/catalog"
 	"github.com/provincia-como/opendata/pipeline/config"
 )
 
@@ -94,6 +97,15 @@ func TestLoadErrors(t *testing.T) {
 			{"portal.yaml", 11, "indirizzo «dati.provincia.como.it» non valido"},
 			{"portal.yaml", 12, "lingua «de» non gestita"},
 			{"portal.yaml", 14, "pianificazione «ogni notte» non valida"},
+		}},
+		{"timeouts", []want{
+			{"portal.yaml", 14, "«source_timeout.attempt» (1m30s) è più lungo di «source_timeout.total» (1m0s)"},
+			{"portal.yaml", 16, "«pull_timeout» deve essere una durata positiva"},
+			{"albese.yaml", 13, "durata non valida: scriverla con la sua unità"},
+			{"albese.yaml", 14, "durata non valida: scriverla con la sua unità"},
+			{"cantu.yaml", 13, "«source.timeout.attempt» deve essere una durata positiva"},
+			{"como.yaml", 13, "campo sconosciuto «source.timeout.attemp»: forse «source.timeout.attempt»?"},
+			{"erba.yaml", 13, "«source.timeout.attempt» (2m0s) è più lungo di «source.timeout.total» (1m0s)"},
 		}},
 	}
 	for _, tt := range tests {
@@ -231,5 +243,57 @@ func TestSchemaKind(t *testing.T) {
 	}
 	if msg := config.SchemaRefError(nil, "http://example.org/x.json"); !strings.Contains(msg, "https://") {
 		t.Errorf("an http schema address should be refused, got %q", msg)
+	}
+}
+
+// TestTimeoutDefaults: the waits for a source come from the dataset, then
+// the portal, then the built-in defaults, and a value written alone never
+// contradicts the other one's default.
+func TestTimeoutDefaults(t *testing.T) {
+	portal, err := os.ReadFile(filepath.Join("testdata", "good", "portal.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const dataset = `id: albese-progetti
+title:
+  it: Progetti di Albese con Cassano
+description:
+  it: Progetti pubblicati dal comune sul suo sito.
+publisher: "013004"
+theme: GOVE
+frequency: MONTHLY
+schema: progetti
+source:
+  url: https://www.comune.albeseconcassano.co.it/opendata/progetti.xlsx
+`
+	s := time.Second
+	tests := []struct {
+		name           string
+		portal, source string
+		attempt, total time.Duration
+		pull           time.Duration
+	}{
+		{"built-in", "", "", catalog.DefaultAttemptTimeout, catalog.DefaultSourceTimeout, catalog.DefaultPullTimeout},
+		{"portal", "source_timeout:\n  attempt: 10s\n  total: 25s\npull_timeout: 2m\n", "", 10 * s, 25 * s, 120 * s},
+		{"portal attempt alone", "source_timeout:\n  attempt: 90s\n", "", 90 * s, 90 * s, catalog.DefaultPullTimeout},
+		{"dataset", "source_timeout:\n  attempt: 10s\n", "  timeout:\n    attempt: 5s\n    total: 12s\n", 5 * s, 12 * s, catalog.DefaultPullTimeout},
+		{"dataset total alone", "", "  timeout:\n    total: 8s\n", 8 * s, 8 * s, catalog.DefaultPullTimeout},
+		{"dataset attempt alone", "", "  timeout:\n    attempt: 2m\n", 120 * s, 120 * s, catalog.DefaultPullTimeout},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := fstest.MapFS{
+				"portal.yaml": {Data: append(slices.Clip(portal), tt.portal...)},
+				"albese.yaml": {Data: []byte(dataset + tt.source)},
+			}
+			cat, err := config.Load(fsys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := cat.Datasets[0].Source.Timeout
+			if got.Attempt != tt.attempt || got.Total != tt.total || cat.Portal.PullTimeout != tt.pull {
+				t.Errorf("attempt %s, total %s, pull %s; want %s, %s, %s", got.Attempt, got.Total, cat.Portal.PullTimeout, tt.attempt, tt.total, tt.pull)
+			}
+		})
 	}
 }

@@ -204,6 +204,13 @@ func decodeErrors(file string, err error) []error {
 	out := make([]error, 0, len(te.Errors))
 	for _, s := range te.Errors {
 		line, msg := splitLine(s)
+		if strings.HasSuffix(msg, "into time.Duration") {
+			out = append(out, &Error{File: file, Line: line, Message: catalog.Text{
+				It: "durata non valida: scriverla con la sua unità, es. 30s (secondi) o 2m (minuti): " + msg,
+				En: "invalid duration: write it with its unit, e.g. 30s (seconds) or 2m (minutes): " + msg,
+			}})
+			continue
+		}
 		out = append(out, &Error{File: file, Line: line, Message: catalog.Text{
 			It: "valore del tipo sbagliato (per esempio testo dove serve true/false, o un elenco dove serve un solo valore): " + msg,
 			En: "value of the wrong type (for example text where true/false is expected, or a list where one value is expected): " + msg,

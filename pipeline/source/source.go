@@ -4,6 +4,7 @@ package source
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -58,12 +59,20 @@ type Fetcher struct {
 	Client  *http.Client
 	// MaxBytes caps the size of a file.
 	MaxBytes int64
-	// Attempts is how many times an HTTP request is tried on a 5xx answer or
-	// a network error; Backoff is the first wait, doubled each time.
-	Attempts int
-	Backoff  time.Duration
-	// Timeout bounds one HTTP attempt, body included.
+	// Attempts is how many times an HTTP request is tried when the server
+	// says it is busy (5xx, 429) or the connection fails; HangAttempts when
+	// the server took the request and said nothing: one that answered
+	// "busy" may answer soon, one that said nothing usually will not.
+	// Backoff is the first wait, doubled each time, unless the server's
+	// Retry-After asks for another.
+	Attempts     int
+	HangAttempts int
+	Backoff      time.Duration
+	// Timeout bounds one HTTP attempt, body included, and Budget all the
+	// attempts at one source, waits included, for a source whose
+	// catalog.Source.Timeout does not say (the catalog's always does).
 	Timeout time.Duration
+	Budget  time.Duration
 	Log     *slog.Logger
 	Now     func() time.Time
 	// JSON makes the fetcher ask for JSON documents (schemas) instead of
@@ -74,14 +83,14 @@ type Fetcher struct {
 // New returns a fetcher with the defaults a scheduled run wants.
 func New(catalog fs.FS, log *slog.Logger) *Fetcher {
 	return &Fetcher{
-		Catalog:  catalog,
-		Client:   &http.Client{CheckRedirect: limitRedirects(5)},
-		MaxBytes: 50 << 20,
-		Attempts: 4,
-		Backoff:  time.Second,
-		Timeout:  2 * time.Minute,
-		Log:      log,
-		Now:      time.Now,
+		Catalog:      catalog,
+		Client:       &http.Client{CheckRedirect: limitRedirects(5)},
+		MaxBytes:     50 << 20,
+		Attempts:     4,
+		HangAttempts: 2,
+		Backoff:      time.Second,
+		Log:          log,
+		Now:          time.Now,
 	}
 }
 
@@ -102,7 +111,7 @@ func limitRedirects(n int) func(*http.Request, []*http.Request) error {
 func (f *Fetcher) Fetch(ctx context.Context, src catalog.Source, prev catalog.Provenance) (*Result, error) {
 	switch {
 	case src.URL != "":
-		return f.fetchHTTP(ctx, src.URL, prev)
+		return f.fetchHTTP(ctx, src.URL, f.timeout(src.Timeout), prev)
 	case src.Path != "":
 		return f.fetchPath(ctx, src.Path, prev)
 	}
@@ -173,47 +182,145 @@ func tooBig(max int64) catalog.Text {
 	return catalog.Text{It: "il file supera il limite di " + mb + " MB", En: "the file is larger than the " + mb + " MB limit"}
 }
 
-// retryable marks failures worth another attempt.
-type retryable struct{ error }
+// timeout fills what the source does not say from the fetcher, then from
+// the catalog's defaults.
+func (f *Fetcher) timeout(t catalog.Timeout) catalog.Timeout {
+	if t.Attempt <= 0 {
+		t.Attempt = cmp.Or(f.Timeout, catalog.DefaultAttemptTimeout)
+	}
+	if t.Total <= 0 {
+		t.Total = max(cmp.Or(f.Budget, catalog.DefaultSourceTimeout), t.Attempt)
+	}
+	return t
+}
 
-func (r retryable) Unwrap() error { return r.error }
+// failure is an attempt that may be worth another.
+type failure struct {
+	// hang: the server said nothing within the attempt's time; else it
+	// said it was busy (5xx, 429) or the connection failed.
+	hang bool
+	// retryAfter is the server's Retry-After, when it sent one.
+	retryAfter time.Duration
+	err        error
+}
 
-func (f *Fetcher) fetchHTTP(ctx context.Context, rawURL string, prev catalog.Provenance) (*Result, error) {
+func (e *failure) Error() string { return e.err.Error() }
+func (e *failure) Unwrap() error { return e.err }
+
+func (f *Fetcher) fetchHTTP(ctx context.Context, rawURL string, t catalog.Timeout, prev catalog.Provenance) (*Result, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return nil, &Error{Source: rawURL, Message: catalog.Text{It: "l'indirizzo della fonte non è valido", En: "the source address is not valid"}, Err: err}
 	}
-	attempts := max(f.Attempts, 1)
-	wait := f.Backoff
-	var last error
-	for i := range attempts {
-		if i > 0 {
-			f.log().Info("source: retrying", "url", rawURL, "attempt", i+1, "after", wait, "error", last)
-			select {
-			case <-ctx.Done():
-				return nil, ctx.Err()
-			case <-time.After(wait):
-			}
-			wait *= 2
+	if err := ctx.Err(); err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			// The pull phase's time ran out while this source waited its turn.
+			return nil, &Error{Source: rawURL, Message: catalog.Text{
+				It: "il tempo per scaricare i file è finito prima di provare questa fonte",
+				En: "the time allowed for downloading ran out before this source was tried"}, Err: err}
 		}
-		res, err := f.get(ctx, u, prev)
+		return nil, err
+	}
+	parent := ctx
+	ctx, cancel := context.WithTimeout(ctx, t.Total)
+	defer cancel()
+	busyTries, hangTries := max(f.Attempts, 1), max(f.HangAttempts, 1)
+	wait := f.Backoff
+	var busy, hangs int
+	var waited time.Duration // the longest a hanging attempt was given
+	for {
+		limit := t.Attempt
+		if dl, ok := ctx.Deadline(); ok {
+			limit = min(limit, time.Until(dl))
+		}
+		res, err := f.get(ctx, u, prev, limit)
 		if err == nil {
 			return res, nil
 		}
-		last = err
-		var r retryable
-		if !errors.As(err, &r) {
-			break
+		if perr := parent.Err(); perr != nil && !errors.Is(perr, context.DeadlineExceeded) {
+			return nil, perr // the run was cancelled: not the source's fault
 		}
+		var fl *failure
+		if !errors.As(err, &fl) {
+			return nil, err // a final answer: 404, a web page, too large
+		}
+		if fl.hang {
+			hangs++
+			waited = max(waited, limit)
+		} else {
+			busy++
+		}
+		pause := wait
+		if fl.retryAfter > 0 {
+			pause = fl.retryAfter
+		}
+		left := time.Duration(0)
+		if dl, ok := ctx.Deadline(); ok {
+			left = time.Until(dl)
+		}
+		// Stop when the kind of failure had its tries, or when the wait and
+		// a useful attempt no longer fit in the source's budget.
+		if hangs >= hangTries || busy+hangs >= busyTries || pause >= left {
+			return nil, f.giveUp(rawURL, fl, waited, busy+hangs, pause, left)
+		}
+		f.log().Info("source: retrying", "url", rawURL, "attempt", busy+hangs+1, "after", pause, "error", err)
+		select {
+		case <-ctx.Done():
+			if perr := parent.Err(); perr != nil && !errors.Is(perr, context.DeadlineExceeded) {
+				return nil, perr
+			}
+			return nil, f.giveUp(rawURL, fl, waited, busy+hangs, pause, 0)
+		case <-time.After(pause):
+		}
+		wait *= 2
 	}
-	if ctx.Err() != nil {
-		return nil, ctx.Err()
+}
+
+// giveUp turns the last failure into the words the portal shows.
+func (f *Fetcher) giveUp(src string, fl *failure, waited time.Duration, tries int, pause, left time.Duration) error {
+	err := fmt.Errorf("%d attempts: %w", tries, fl.err)
+	if fl.hang {
+		n := seconds(waited)
+		return &Error{Source: src, Message: catalog.Text{
+			It: "il server non ha risposto entro " + n.It,
+			En: "the server did not answer within " + n.En}, Err: err}
 	}
 	var se *Error
-	if errors.As(last, &se) {
-		return nil, se
+	if errors.As(fl.err, &se) {
+		se.Err = err
+		if fl.retryAfter > 0 && pause >= left {
+			// It asked to come back later than the budget allows.
+			n := seconds(fl.retryAfter)
+			se.Message.It += " e chiede di riprovare tra " + n.It
+			se.Message.En += " and asks to try again in " + n.En
+		}
+		return se
 	}
-	return nil, &Error{Source: rawURL, Message: catalog.Text{It: "il sito del comune non risponde", En: "the comune's server does not answer"}, Err: last}
+	return &Error{Source: src, Message: catalog.Text{It: "il sito del comune non risponde", En: "the comune's server does not answer"}, Err: err}
+}
+
+// seconds writes a wait for people: "30 s", or "0,25 s" under a second.
+func seconds(d time.Duration) catalog.Text {
+	if d >= time.Second {
+		n := strconv.Itoa(int(d.Round(time.Second) / time.Second))
+		return catalog.Text{It: n + " s", En: n + " s"}
+	}
+	n := strconv.FormatFloat(d.Seconds(), 'f', 2, 64)
+	return catalog.Text{It: strings.Replace(n, ".", ",", 1) + " s", En: n + " s"}
+}
+
+// retryAfter reads a Retry-After header: seconds or an HTTP date.
+func retryAfter(h string, now time.Time) time.Duration {
+	if h == "" {
+		return 0
+	}
+	if n, err := strconv.Atoi(strings.TrimSpace(h)); err == nil && n >= 0 {
+		return time.Duration(n) * time.Second
+	}
+	if t, err := http.ParseTime(h); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
 }
 
 func (f *Fetcher) log() *slog.Logger {
@@ -223,12 +330,10 @@ func (f *Fetcher) log() *slog.Logger {
 	return slog.New(slog.DiscardHandler)
 }
 
-func (f *Fetcher) get(ctx context.Context, u *url.URL, prev catalog.Provenance) (*Result, error) {
-	if f.Timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, f.Timeout)
-		defer cancel()
-	}
+// get makes one attempt, bounded by limit from connecting to the last byte.
+func (f *Fetcher) get(ctx context.Context, u *url.URL, prev catalog.Provenance, limit time.Duration) (*Result, error) {
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
@@ -248,10 +353,10 @@ func (f *Fetcher) get(ctx context.Context, u *url.URL, prev catalog.Provenance) 
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		if ctx.Err() != nil && f.Timeout > 0 && errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return nil, retryable{fmt.Errorf("no answer within %s: %w", f.Timeout, err)}
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return nil, &failure{hang: true, err: fmt.Errorf("no answer within %s: %w", limit, err)}
 		}
-		return nil, retryable{err}
+		return nil, &failure{err: err}
 	}
 	defer resp.Body.Close()
 	src := u.String()
@@ -260,8 +365,12 @@ func (f *Fetcher) get(ctx context.Context, u *url.URL, prev catalog.Provenance) 
 		p := prev
 		p.Fetched = f.now().UTC()
 		return &Result{Name: fileName(u, resp), Prov: p, NotModified: true}, nil
-	case resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests:
-		return nil, retryable{&Error{Source: src, Message: catalog.Text{It: "il sito del comune ha un guasto (errore " + strconv.Itoa(resp.StatusCode) + ")", En: "the comune's server failed (status " + strconv.Itoa(resp.StatusCode) + ")"}}}
+	case resp.StatusCode == http.StatusServiceUnavailable || resp.StatusCode == http.StatusTooManyRequests:
+		return nil, &failure{retryAfter: retryAfter(resp.Header.Get("Retry-After"), f.now()), err: &Error{Source: src, Message: catalog.Text{
+			It: "il sito del comune è occupato (errore " + strconv.Itoa(resp.StatusCode) + ")",
+			En: "the comune's server is busy (status " + strconv.Itoa(resp.StatusCode) + ")"}}}
+	case resp.StatusCode >= 500:
+		return nil, &failure{err: &Error{Source: src, Message: catalog.Text{It: "il sito del comune ha un guasto (errore " + strconv.Itoa(resp.StatusCode) + ")", En: "the comune's server failed (status " + strconv.Itoa(resp.StatusCode) + ")"}}}
 	case resp.StatusCode != http.StatusOK:
 		return nil, &Error{Source: src, Message: catalog.Text{It: "il file non è disponibile all'indirizzo indicato (errore " + strconv.Itoa(resp.StatusCode) + ")", En: "the file is not available at the given address (status " + strconv.Itoa(resp.StatusCode) + ")"}}
 	}
@@ -276,7 +385,10 @@ func (f *Fetcher) get(ctx context.Context, u *url.URL, prev catalog.Provenance) 
 		return nil, &Error{Source: src, Message: tooBig(f.MaxBytes)}
 	}
 	if err != nil {
-		return nil, retryable{err}
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return nil, &failure{hang: true, err: fmt.Errorf("file not received within %s: %w", limit, err)}
+		}
+		return nil, &failure{err: err}
 	}
 	res := &Result{Name: fileName(u, resp), Data: data, Prov: provenance(src, data, f.now())}
 	res.Prov.ETag = resp.Header.Get("ETag")

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"testing/fstest"
@@ -108,7 +110,7 @@ func TestHTTP(t *testing.T) {
 	failures := map[string]string{
 		"/down.csv":  "guasto",
 		"/gone.csv":  "non è disponibile",
-		"/hang.csv":  "non risponde",
+		"/hang.csv":  "il server non ha risposto entro 0,30 s",
 		"/login.csv": "una pagina",
 		"/huge.csv":  "supera il limite",
 	}
@@ -146,5 +148,154 @@ func TestPathUnchangedIsNotRead(t *testing.T) {
 	third, err := f.Fetch(ctx, catalog.Source{Path: "progetti.csv"}, first.Prov)
 	if err != nil || third.NotModified || string(third.Data) != "a;b\n3;4\n" {
 		t.Fatalf("rewritten file: %v %+v", err, third)
+	}
+}
+
+// hangingServer accepts TCP connections and never answers, like the
+// comune's server of issue 11; it counts the connections, one per attempt.
+func hangingServer(t *testing.T) (addr string, conns *atomic.Int32) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	conns = new(atomic.Int32)
+	var held []net.Conn
+	var mu sync.Mutex
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			conns.Add(1)
+			mu.Lock()
+			held = append(held, c)
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range held {
+			c.Close()
+		}
+	})
+	return "http://" + ln.Addr().String(), conns
+}
+
+// TestRetries: a server that says nothing is tried less than one that says
+// it is busy, Retry-After is honoured within the source's budget, and a
+// server that answers at once is asked once.
+func TestRetries(t *testing.T) {
+	hang, hangConns := hangingServer(t)
+	var calls sync.Map // path -> *atomic.Int32
+	count := func(p string) *atomic.Int32 {
+		c, _ := calls.LoadOrStore(p, new(atomic.Int32))
+		return c.(*atomic.Int32)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := count(r.URL.Path).Add(1)
+		busy := func(status int, retry string) {
+			if retry != "" {
+				w.Header().Set("Retry-After", retry)
+			}
+			http.Error(w, "busy", status)
+		}
+		switch r.URL.Path {
+		case "/busy.csv":
+			busy(http.StatusServiceUnavailable, "")
+			return
+		case "/busy-then-ok.csv":
+			if n == 1 {
+				busy(http.StatusServiceUnavailable, "")
+				return
+			}
+		case "/too-many-then-ok.csv":
+			if n == 1 {
+				busy(http.StatusTooManyRequests, "1")
+				return
+			}
+		case "/come-back-tomorrow.csv":
+			busy(http.StatusServiceUnavailable, "86400")
+			return
+		case "/broken.csv":
+			busy(http.StatusInternalServerError, "")
+			return
+		}
+		w.Header().Set("Content-Type", "text/csv")
+		io.WriteString(w, "a,b\n1,2\n")
+	}))
+	defer srv.Close()
+
+	small := catalog.Timeout{Attempt: 100 * time.Millisecond, Total: 10 * time.Second}
+	tests := []struct {
+		name     string
+		url      string
+		timeout  catalog.Timeout
+		attempts func() int32
+		want     int32
+		fail     string // in the Italian message; "" means the file comes
+	}{
+		{"answers at once", srv.URL + "/ok.csv", small, count("/ok.csv").Load, 1, ""},
+		{"busy, then the file", srv.URL + "/busy-then-ok.csv", small, count("/busy-then-ok.csv").Load, 2, ""},
+		{"429 with Retry-After, then the file", srv.URL + "/too-many-then-ok.csv", small, count("/too-many-then-ok.csv").Load, 2, ""},
+		{"always busy", srv.URL + "/busy.csv", small, count("/busy.csv").Load, 4, "il sito del comune è occupato (errore 503)"},
+		{"always failing", srv.URL + "/broken.csv", small, count("/broken.csv").Load, 4, "ha un guasto (errore 500)"},
+		{"Retry-After beyond the budget", srv.URL + "/come-back-tomorrow.csv", small, count("/come-back-tomorrow.csv").Load, 1, "chiede di riprovare tra 86400 s"},
+		{"never answers", hang + "/comune.csv", small, hangConns.Load, 2, "il server non ha risposto entro 0,10 s"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := New(nil, nil)
+			f.Backoff = time.Millisecond
+			res, err := f.Fetch(context.Background(), catalog.Source{URL: tt.url, Timeout: tt.timeout}, catalog.Provenance{})
+			if got := tt.attempts(); got != tt.want {
+				t.Errorf("%d attempts, want %d", got, tt.want)
+			}
+			if tt.fail == "" {
+				if err != nil || string(res.Data) != "a,b\n1,2\n" {
+					t.Errorf("got %v, want the file", err)
+				}
+				return
+			}
+			var se *Error
+			if !errors.As(err, &se) || !strings.Contains(se.Message.It, tt.fail) || se.Message.En == "" {
+				t.Errorf("got %v, want a source error saying %q", err, tt.fail)
+			}
+		})
+	}
+}
+
+// TestBudgets: the source's total budget, and a deadline of the caller (the
+// pull phase), end the wait for a server that never answers with the same
+// message; a cancelled run is an error, not the source's fault.
+func TestBudgets(t *testing.T) {
+	hang, conns := hangingServer(t)
+	src := catalog.Source{URL: hang + "/comune.csv", Timeout: catalog.Timeout{Attempt: time.Hour, Total: 150 * time.Millisecond}}
+	f := New(nil, nil)
+	_, err := f.Fetch(context.Background(), src, catalog.Provenance{})
+	var se *Error
+	if !errors.As(err, &se) || !strings.Contains(se.Message.En, "the server did not answer within 0.15 s") || conns.Load() != 1 {
+		t.Errorf("source budget: %v after %d attempts", err, conns.Load())
+	}
+
+	src.Timeout.Total = time.Hour
+	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
+	defer cancel()
+	_, err = f.Fetch(ctx, src, catalog.Provenance{})
+	if !errors.As(err, &se) || !strings.Contains(se.Message.En, "the server did not answer within") {
+		t.Errorf("pull phase deadline: %v", err)
+	}
+	_, err = f.Fetch(ctx, src, catalog.Provenance{})
+	if !errors.As(err, &se) || !strings.Contains(se.Message.En, "ran out before this source was tried") {
+		t.Errorf("after the pull phase deadline: %v", err)
+	}
+
+	ctx, cancel = context.WithCancel(context.Background())
+	cancel()
+	if _, err = f.Fetch(ctx, src, catalog.Provenance{}); !errors.Is(err, context.Canceled) || errors.As(err, &se) {
+		t.Errorf("cancelled run: %v", err)
 	}
 }
