@@ -44,6 +44,10 @@ type Cell struct {
 	// Problem is set when the raw text could not be read as the field's type
 	// (for example "12,3,4" for a number); Value is then the raw string.
 	Problem string `json:"problem,omitempty"`
+	// Line is the source line of this very value when it differs from its
+	// row's, as in an XML file where each element has its own line; 0
+	// means the row's Line.
+	Line int `json:"line,omitempty"`
 }
 
 // Ref returns the position of a cell of the table.
