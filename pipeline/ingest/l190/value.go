@@ -39,11 +39,13 @@ func unescape(s string) string {
 			s = s[1:]
 			continue
 		}
-		if r, ok := entity(s[1:j]); ok {
-			b.WriteRune(r)
-		} else {
-			b.WriteString(s[:j+1])
+		r, ok := entity(s[1:j])
+		if !ok {
+			b.WriteByte('&')
+			s = s[1:]
+			continue
 		}
+		b.WriteRune(r)
 		s = s[j+1:]
 	}
 }
