@@ -114,7 +114,7 @@ func ReadTables(ctx context.Context, name string, r io.Reader, opt Options) (*Ta
 	}
 	m := &f.Metadata
 	t.Metadata.Columns = metadataColumns(m.DataPubblicazioneTag)
-	if f.Kind == Dataset {
+	if f.Kind == Dataset && m.Line > 0 {
 		t.Metadata.Rows = []catalog.Row{{Line: m.Line, Cells: []catalog.Cell{
 			m.Titolo.Cell(), m.Abstract.Cell(), m.DataPubblicazione.Cell(), m.EntePubblicatore.Cell(),
 			m.DataUltimoAggiornamento.Cell(), m.AnnoRiferimento.Cell(), m.URLFile.Cell(), m.Licenza.Cell(),
