@@ -79,11 +79,11 @@ func TestCorpus(t *testing.T) {
 		want map[string]int
 	}{
 		{"AVCP-portaletrasparenza-scrape_2013-12.xml", map[string]int{
-			"error required":                          409 + 5,
-			"error procedura":                         7,
-			"error lunghezza":                         143,
-			"warning procedura-variante":              2799,
-			"warning aggiudicatario-non-partecipante": 112,
+			"error required":                           409 + 5,
+			"error procedura":                          7,
+			"error lunghezza":                          143,
+			"warning procedura-variante":               2799,
+			"warning aggiudicatario-non-partecipante":  112,
 			"warning aggiudicato-senza-aggiudicatario": 5,
 			"warning codice-fiscale-controllo":         19,
 		}},
