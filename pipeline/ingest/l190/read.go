@@ -71,6 +71,7 @@ func Read(ctx context.Context, name string, r io.Reader, opt Options, each func(
 		file:  &File{Name: name},
 		procs: newCodeList(procedures, oldProcedures),
 		roles: newCodeList(roles),
+		seen:  map[string]codedText{},
 	}
 	if err := p.run(); err != nil {
 		return p.file, err
@@ -170,6 +171,7 @@ type parser struct {
 	file *File
 
 	procs, roles *codeList
+	seen         map[string]codedText
 
 	stack []frame
 	done  bool // the root element is closed
@@ -476,14 +478,36 @@ func (p *parser) newParty(group int) error {
 }
 
 func (p *parser) procedure(raw string) Item {
-	it, c, m := coded(raw, p.procs)
-	p.lotto.Procedura = Procedure{Code: c, Match: m}
-	return it
+	r, ok := p.seen[raw]
+	if !ok {
+		r.it, r.code, r.match = coded(raw, p.procs)
+		p.remember(raw, r)
+	}
+	p.lotto.Procedura = Procedure{Code: r.code, Match: r.match}
+	return r.it
 }
 
 func (p *parser) role(raw string) Item {
-	it, _, _ := coded(raw, p.roles)
-	return it
+	r, ok := p.seen[" role "+raw]
+	if !ok {
+		r.it, r.code, r.match = coded(raw, p.roles)
+		p.remember(" role "+raw, r)
+	}
+	return r.it
+}
+
+// remember keeps the reading of a procedure or role: a file repeats the
+// same few texts thousands of times.
+func (p *parser) remember(raw string, r codedText) {
+	if len(p.seen) < 512 {
+		p.seen[raw] = r
+	}
+}
+
+type codedText struct {
+	it    Item
+	code  string
+	match Match
 }
 
 // leaf starts capturing the text of an element into target; the first

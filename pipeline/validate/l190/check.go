@@ -250,21 +250,31 @@ func (c cell) num() (float64, bool) {
 	return f, ok && c.Problem == ""
 }
 
-// name says which lotto an issue is about, in both languages: "Lotto CIG
-// 1234567890 (riga 17)".
-type name struct{ it, en string }
+// name says which lotto an issue is about: "Lotto CIG 1234567890 (riga
+// 17)". Formatted only when an issue is made.
+type name struct {
+	cig      string
+	n, line  int
+	metadata bool
+}
 
-func lottoName(cig string, n int, line int) name {
-	if cig != "" {
-		return name{fmt.Sprintf("Lotto CIG %s (riga %d)", cig, line), fmt.Sprintf("Lot CIG %s (line %d)", cig, line)}
+func lottoName(cig string, n int, line int) name { return name{cig: cig, n: n, line: line} }
+
+func (n name) text() (it, en string) {
+	switch {
+	case n.metadata:
+		return fmt.Sprintf("Metadati (riga %d)", n.line), fmt.Sprintf("Metadata (line %d)", n.line)
+	case n.cig != "":
+		return fmt.Sprintf("Lotto CIG %s (riga %d)", n.cig, n.line), fmt.Sprintf("Lot CIG %s (line %d)", n.cig, n.line)
 	}
-	return name{fmt.Sprintf("Lotto n. %d del file, senza CIG (riga %d)", n, line), fmt.Sprintf("Lot no. %d of the file, with no CIG (line %d)", n, line)}
+	return fmt.Sprintf("Lotto n. %d del file, senza CIG (riga %d)", n.n, n.line), fmt.Sprintf("Lot no. %d of the file, with no CIG (line %d)", n.n, n.line)
 }
 
 func (c *checker) issue(sev catalog.Severity, rule string, x cell, n name, it, en string) {
+	nit, nen := n.text()
 	c.out.add(catalog.Issue{
 		Ref: x.ref, Severity: sev, Rule: rule, Field: x.field, Value: strings.TrimSpace(x.Raw),
-		Message: catalog.Text{It: n.it + ": " + it, En: n.en + ": " + en},
+		Message: catalog.Text{It: nit + ": " + it, En: nen + ": " + en},
 	})
 }
 
@@ -432,7 +442,7 @@ func (c *checker) metadata() {
 		})
 		return
 	}
-	n := name{fmt.Sprintf("Metadati (riga %d)", t.Rows[0].Line), fmt.Sprintf("Metadata (line %d)", t.Rows[0].Line)}
+	n := name{line: t.Rows[0].Line, metadata: true}
 	req := func(x cell, it, en string) bool {
 		if x.Value == nil {
 			c.issue(catalog.Error, ruleRequired, x, n, "manca "+it+".", en+" is missing.")
