@@ -44,7 +44,7 @@ func (e *Error) Issue() catalog.Issue {
 }
 
 func (p *parser) fail(rule string, err error, it, en string) *Error {
-	line, col := p.d.InputPos()
+	line, col := p.pos()
 	return &Error{
 		Ref:  catalog.Ref{File: p.name, Row: line, Col: col},
 		Rule: rule, Err: err,

@@ -50,3 +50,13 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParallel: reading with workers gives what one decoder gives.
+func FuzzParallel(f *testing.F) {
+	f.Add(head + strings.Repeat(lotto, 5) + "<!-- </lotto> -->" + lotto + tail)
+	f.Add(head + lotto + "<lotto><oggetto><![CDATA[</lotto>]]></oggetto></lotto>" + lotto + tail)
+	f.Add(head + lotto + lotto + "<lotto><cig>1</cog></lotto>" + tail)
+	f.Fuzz(func(t *testing.T, doc string) {
+		sameReading(t, "fuzz", doc, Limits{MaxToken: 4096, MaxLotti: 50, MaxParties: 20})
+	})
+}

@@ -18,6 +18,8 @@ type guard struct {
 	// maxBytes caps the file, maxToken one token.
 	maxBytes, maxToken int64
 	err                error
+	// skipped counts bytes consumed before the decoder started (a BOM).
+	skipped int64
 }
 
 var (
@@ -26,7 +28,11 @@ var (
 )
 
 func newGuard(r io.Reader, maxBytes, maxToken int64) *guard {
-	g := &guard{r: r, buf: make([]byte, 64<<10), maxBytes: maxBytes, maxToken: maxToken}
+	return newGuardSize(r, maxBytes, maxToken, 64<<10)
+}
+
+func newGuardSize(r io.Reader, maxBytes, maxToken int64, size int) *guard {
+	g := &guard{r: r, buf: make([]byte, size), maxBytes: maxBytes, maxToken: maxToken}
 	g.next()
 	return g
 }
@@ -137,4 +143,5 @@ func (g *guard) peek(n int) []byte {
 func (g *guard) skip(n int) {
 	g.i += n
 	g.off += int64(n)
+	g.skipped += int64(n)
 }

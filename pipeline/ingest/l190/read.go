@@ -49,6 +49,12 @@ func (l Limits) withDefaults() Limits {
 // Options tell Read how far to go.
 type Options struct {
 	Limits Limits
+	// Workers > 1 decodes the lotti with that many decoders at once (see
+	// parallel.go): the same result, faster on several cores, holding a few
+	// hundred kilobytes of lotti per worker instead of one lotto.
+	Workers int
+	// partBytes overrides partSize, for tests.
+	partBytes int
 }
 
 // Read reads an L. 190 file from r, a dataset or an index, calling each for
@@ -64,8 +70,7 @@ func Read(ctx context.Context, name string, r io.Reader, opt Options, each func(
 	if err := sniff(name, g); err != nil {
 		return nil, err
 	}
-	d := xml.NewDecoder(g)
-	d.CharsetReader = charsetReader
+	d := newDecoder(g)
 	p := &parser{
 		ctx: ctx, name: name, lim: lim, d: d, g: g, each: each,
 		file:  &File{Name: name},
@@ -73,10 +78,28 @@ func Read(ctx context.Context, name string, r io.Reader, opt Options, each func(
 		roles: newCodeList(roles),
 		seen:  map[string]codedText{},
 	}
-	if err := p.run(); err != nil {
+	if opt.Workers > 1 {
+		p.handover = p.canHand
+	}
+	err := p.run()
+	if err == errHandover {
+		p.handover = nil
+		size := partSize
+		if opt.partBytes > 0 {
+			size = opt.partBytes
+		}
+		err = p.parallel(opt.Workers, size)
+	}
+	if err != nil {
 		return p.file, err
 	}
 	return p.file, nil
+}
+
+func newDecoder(r io.Reader) *xml.Decoder {
+	d := xml.NewDecoder(r)
+	d.CharsetReader = charsetReader
+	return d
 }
 
 // sniff refuses, before any parsing, what is plainly not an XML file: a web
@@ -183,6 +206,13 @@ type parser struct {
 	groups int // groupings seen in the current list
 	link   *Link
 
+	// A part of the file read on its own (parallel.go): where it starts,
+	// and whether it broke the assumptions made when it was cut out.
+	lineOff, colOff int
+	part, last      bool
+	// handover, when set, is called once the data element is open.
+	handover func() bool
+
 	// leaf capture
 	capDepth int
 	capLine  int
@@ -217,6 +247,9 @@ func (p *parser) run() error {
 			if err := p.start(t); err != nil {
 				return err
 			}
+			if p.handover != nil && p.top() == elData && p.handover() {
+				return errHandover
+			}
 		case xml.EndElement:
 			if err := p.end(t); err != nil {
 				return err
@@ -233,10 +266,24 @@ func (p *parser) run() error {
 					"there is text outside the XML elements: the file is not a valid L. 190 file.")
 			}
 		case xml.Directive:
+			if p.part {
+				return p.oddPart()
+			}
 			if err := p.directive(t); err != nil {
 				return err
 			}
+		case xml.Comment, xml.ProcInst:
+			if p.part {
+				return p.oddPart()
+			}
 		}
+	}
+	if p.part && !p.last {
+		// A part must end where it was cut: after a lotto, inside data.
+		if len(p.stack) != 2 || p.top() != elData || p.lotto != nil {
+			return p.oddPart()
+		}
+		return nil
 	}
 	if len(p.stack) > 0 || !p.done {
 		if p.file.Kind == "" {
@@ -280,8 +327,18 @@ func (p *parser) top() elem {
 }
 
 func (p *parser) line() int {
-	l, _ := p.d.InputPos()
+	l, _ := p.pos()
 	return l
+}
+
+// pos is the decoder's position in the file: a part of a file read on its
+// own (parallel.go) starts at line lineOff+1, column colOff+1.
+func (p *parser) pos() (line, col int) {
+	line, col = p.d.InputPos()
+	if line == 1 {
+		col += p.colOff
+	}
+	return line + p.lineOff, col
 }
 
 func (p *parser) start(t xml.StartElement) error {
@@ -333,6 +390,9 @@ func (p *parser) start(t xml.StartElement) error {
 	case elMetadata:
 		el = p.metaLeaf(local)
 	case elData:
+		if local != "lotto" && p.part {
+			return p.oddPart()
+		}
 		if local == "lotto" {
 			el = elLotto
 			if p.file.Lotti >= p.lim.MaxLotti {

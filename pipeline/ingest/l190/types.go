@@ -54,6 +54,8 @@ type File struct {
 	Links []Link
 	// Lotti is the number of lotti read.
 	Lotti int
+	// parts counts the parts read by workers, for tests.
+	parts int
 }
 
 // Metadata is the publisher's block at the top of a dataset or an index.

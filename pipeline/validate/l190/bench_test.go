@@ -14,7 +14,12 @@ import (
 
 // BenchmarkReadCheck reads the AVCP export of December 2013 (3.4 MB, 5,207
 // lotti) into tables and checks it: the target is 50,000 lotti/s.
-func BenchmarkReadCheck(b *testing.B) {
+func BenchmarkReadCheck(b *testing.B) { benchReadCheck(b, 1) }
+
+// BenchmarkReadCheckWorkers is the same with two decoders at once.
+func BenchmarkReadCheckWorkers(b *testing.B) { benchReadCheck(b, 2) }
+
+func benchReadCheck(b *testing.B, workers int) {
 	data, err := os.ReadFile(corpus(b, "AVCP-portaletrasparenza-scrape_2013-12.xml"))
 	if err != nil {
 		b.Fatal(err)
@@ -24,7 +29,7 @@ func BenchmarkReadCheck(b *testing.B) {
 	lotti := 0
 	cpu0 := cpuTime()
 	for b.Loop() {
-		tb, err := read.ReadTables(context.Background(), "avcp.xml", bytes.NewReader(data), read.Options{})
+		tb, err := read.ReadTables(context.Background(), "avcp.xml", bytes.NewReader(data), read.Options{Workers: workers})
 		if err != nil {
 			b.Fatal(err)
 		}
