@@ -50,11 +50,15 @@ type Cell struct {
 	Line int `json:"line,omitempty"`
 }
 
-// Ref returns the position of a cell of the table.
+// Ref returns the position of a cell of the table: its own line when the
+// cell has one (Cell.Line), else its row's.
 func (t *Table) Ref(row, col int) Ref {
 	r := Ref{File: t.File, Sheet: t.Sheet}
 	if row >= 0 && row < len(t.Rows) {
 		r.Row = t.Rows[row].Line
+		if col >= 0 && col < len(t.Rows[row].Cells) && t.Rows[row].Cells[col].Line > 0 {
+			r.Row = t.Rows[row].Cells[col].Line
+		}
 	}
 	if col >= 0 && col < len(t.Columns) {
 		r.Col = t.Columns[col].Index

@@ -65,7 +65,10 @@ func TestTables(t *testing.T) {
 	if got := cellRef(l, 0, col(l, FieldImportoSommeLiquidate)); got != "interporto-2021-excerpt.xml:85" {
 		t.Errorf("ref %s", got)
 	}
-	if got := l.Ref(0, col(l, FieldCIG)).String(); got != "interporto-2021-excerpt.xml:14" {
+	if got := l.Ref(0, col(l, FieldImportoSommeLiquidate)).String(); got != "interporto-2021-excerpt.xml:85" {
+		t.Errorf("Table.Ref %s", got)
+	}
+	if got := l.Ref(0, -1).String(); got != "interporto-2021-excerpt.xml:14" {
 		t.Errorf("row ref %s", got)
 	}
 	want := map[string]any{
