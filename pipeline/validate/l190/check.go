@@ -34,6 +34,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -197,16 +198,12 @@ func index(t *catalog.Table) map[int][]party {
 	if t == nil {
 		return m
 	}
-	lc, cf, est, name := t.ColumnOf(fLotto), t.ColumnOf(fCodiceFiscale), t.ColumnOf(fEstero), t.ColumnOf(fRagioneSociale)
-	if lc < 0 {
-		return m
-	}
-	for i, r := range t.Rows {
-		n, ok := r.Cells[lc].Value.(float64)
+	for i := range t.Rows {
+		n, ok := at(t, i, fLotto).Value.(float64)
 		if !ok {
 			continue
 		}
-		m[int(n)] = append(m[int(n)], party{row: i, cf: str(r, cf), estero: strings.ToUpper(str(r, est)), key: nameKey(str(r, name))})
+		m[int(n)] = append(m[int(n)], party{row: i, cf: at(t, i, fCodiceFiscale).str(), estero: strings.ToUpper(at(t, i, fEstero).str()), key: nameKey(at(t, i, fRagioneSociale).str())})
 	}
 	return m
 }
@@ -222,7 +219,7 @@ type cell struct {
 func at(t *catalog.Table, i int, field string) cell {
 	j := t.ColumnOf(field)
 	c := cell{field: field, ref: catalog.Ref{File: t.File, Row: t.Rows[i].Line}}
-	if j < 0 {
+	if j < 0 || j >= len(t.Rows[i].Cells) {
 		return c
 	}
 	c.Cell, c.ok = t.Rows[i].Cells[j], true
@@ -230,14 +227,6 @@ func at(t *catalog.Table, i int, field string) cell {
 		c.ref.Row = c.Line
 	}
 	return c
-}
-
-func str(r catalog.Row, j int) string {
-	if j < 0 {
-		return ""
-	}
-	s, _ := r.Cells[j].Value.(string)
-	return s
 }
 
 func (c cell) str() string {
@@ -261,13 +250,15 @@ type name struct {
 func lottoName(cig string, n int, line int) name { return name{cig: cig, n: n, line: line} }
 
 func (n name) text() (it, en string) {
+	line := strconv.Itoa(n.line)
 	switch {
 	case n.metadata:
-		return fmt.Sprintf("Metadati (riga %d)", n.line), fmt.Sprintf("Metadata (line %d)", n.line)
+		return "Metadati (riga " + line + ")", "Metadata (line " + line + ")"
 	case n.cig != "":
-		return fmt.Sprintf("Lotto CIG %s (riga %d)", n.cig, n.line), fmt.Sprintf("Lot CIG %s (line %d)", n.cig, n.line)
+		return "Lotto CIG " + n.cig + " (riga " + line + ")", "Lot CIG " + n.cig + " (line " + line + ")"
 	}
-	return fmt.Sprintf("Lotto n. %d del file, senza CIG (riga %d)", n.n, n.line), fmt.Sprintf("Lot no. %d of the file, with no CIG (line %d)", n.n, n.line)
+	num := strconv.Itoa(n.n)
+	return "Lotto n. " + num + " del file, senza CIG (riga " + line + ")", "Lot no. " + num + " of the file, with no CIG (line " + line + ")"
 }
 
 func (c *checker) issue(sev catalog.Severity, rule string, x cell, n name, it, en string) {
@@ -303,6 +294,7 @@ func (c *checker) lotto(i int, seen map[cigKey]catalog.Ref) {
 
 	// CIG
 	switch v := cig.str(); {
+	case !cig.ok:
 	case v == "":
 		c.issue(catalog.Error, ruleRequired, cig, n,
 			"manca il CIG (codice identificativo gara). Se il contratto non ha CIG, scrivi dieci zeri: 0000000000.",
@@ -329,7 +321,8 @@ func (c *checker) lotto(i int, seen map[cigKey]catalog.Ref) {
 
 	// Contracting body, object, procedure.
 	prop := at(t, i, fCodiceFiscaleProp)
-	if prop.str() == "" {
+	if !prop.ok {
+	} else if prop.str() == "" {
 		extra, extraEn := "", ""
 		if r := strings.ToUpper(strings.TrimSpace(prop.Raw)); r != "" {
 			extra, extraEn = fmt.Sprintf(" («%s» non è un codice)", strings.TrimSpace(prop.Raw)), fmt.Sprintf(" (“%s” is not a code)", strings.TrimSpace(prop.Raw))
@@ -345,6 +338,7 @@ func (c *checker) lotto(i int, seen map[cigKey]catalog.Ref) {
 
 	proc := at(t, i, fSceltaContraente)
 	switch {
+	case !proc.ok:
 	case proc.Value == nil:
 		c.issue(catalog.Error, ruleRequired, proc, n,
 			"manca la procedura di scelta del contraente (sceltaContraente): scegli una voce dell'elenco ANAC, per esempio «23-AFFIDAMENTO DIRETTO».",
@@ -469,10 +463,9 @@ func (c *checker) parties(t *catalog.Table, winners bool) {
 	}
 	cigs := map[int]string{}
 	if l := c.s.Lotti; l != nil {
-		lc, cc := l.ColumnOf(fLotto), l.ColumnOf(fCIG)
-		for _, r := range l.Rows {
-			if f, ok := r.Cells[lc].Value.(float64); ok && cc >= 0 {
-				cigs[int(f)] = str(r, cc)
+		for i := range l.Rows {
+			if f, ok := at(l, i, fLotto).Value.(float64); ok {
+				cigs[int(f)] = at(l, i, fCIG).str()
 			}
 		}
 	}
@@ -494,7 +487,7 @@ func (c *checker) parties(t *catalog.Table, winners bool) {
 		switch {
 		case cf.str() != "":
 			c.fiscalCode(cf, n, who+" "+name.str(), whoEn+" "+name.str())
-		case est.str() == "":
+		case est.str() == "" && (cf.ok || est.ok):
 			x := cf
 			if x.Line == 0 {
 				x.ref.Row = t.Rows[i].Line

@@ -326,3 +326,17 @@ func TestCap(t *testing.T) {
 		t.Errorf("%d issues, last %+v", len(issues), last)
 	}
 }
+
+// TestOddTables: tables not made by the reader (columns missing, short rows)
+// are checked for what they hold, without panic.
+func TestOddTables(t *testing.T) {
+	lotti := &catalog.Table{File: "x.xml", Columns: []catalog.Column{{Field: "cig"}, {Field: "importo_aggiudicazione"}},
+		Rows: []catalog.Row{{Line: 3, Cells: []catalog.Cell{{Raw: "123", Value: "123"}}}}}
+	parties := &catalog.Table{File: "x.xml", Columns: []catalog.Column{{Field: "ragione_sociale"}}, Rows: []catalog.Row{{Line: 4}}}
+	issues := l190.Check(context.Background(), l190.Options{}, l190.Set{}, l190.Set{Lotti: lotti, Aggiudicatari: parties, Metadata: &catalog.Table{File: "x.xml"}})
+	got := count(issues)
+	// The CIG and the missing metadata; the empty row has no cell to check.
+	if got["error cig"] != 1 || got["error required"] != 1 || len(issues) != 2 {
+		t.Errorf("%s", show(got))
+	}
+}
