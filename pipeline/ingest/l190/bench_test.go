@@ -38,14 +38,19 @@ func BenchmarkRead(b *testing.B) {
 // BenchmarkStream200MB reads 200 MB of lotti from a generator, never held
 // whole, and reports the largest live heap seen: memory stays flat however
 // long the file.
-func BenchmarkStream200MB(b *testing.B) {
+func BenchmarkStream200MB(b *testing.B) { benchStream(b, 1) }
+
+// BenchmarkStream200MBWorkers is the same with two decoders at once.
+func BenchmarkStream200MBWorkers(b *testing.B) { benchStream(b, 2) }
+
+func benchStream(b *testing.B, workers int) {
 	const size = 200 << 20
 	var peak uint64
 	var ms runtime.MemStats
 	for b.Loop() {
 		r := &limited{r: &endless{}, n: size}
 		n := 0
-		_, err := Read(context.Background(), "big.xml", r, Options{}, func(*Lotto) error {
+		_, err := Read(context.Background(), "big.xml", r, Options{Workers: workers}, func(*Lotto) error {
 			n++
 			if n%50_000 == 0 {
 				runtime.ReadMemStats(&ms)

@@ -33,7 +33,7 @@ func benchReadCheck(b *testing.B, workers int) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if issues := l190.Check(context.Background(), l190.Options{}, setOf(tb)); len(issues) == 0 {
+		if issues := l190.Check(context.Background(), l190.Options{Workers: workers}, setOf(tb)); len(issues) == 0 {
 			b.Fatal("no issues")
 		}
 		lotti += len(tb.Lotti.Rows)

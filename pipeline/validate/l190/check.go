@@ -36,6 +36,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/provincia-como/opendata/pipeline/catalog"
@@ -104,6 +105,9 @@ type Options struct {
 	// "too-many" issue says how many were left out, blocking if any of
 	// them was an error.
 	MaxIssues int
+	// Workers > 1 checks the lotti of a large file with that many
+	// goroutines; the issues are the same.
+	Workers int
 }
 
 // Check checks the sets, one file each, together: a CIG repeated in a year
@@ -122,7 +126,7 @@ func Check(ctx context.Context, opt Options, sets ...Set) []catalog.Issue {
 		c := newChecker(s, out)
 		start := len(out.issues)
 		c.metadata()
-		c.lotti(ctx, seen)
+		c.lotti(ctx, seen, opt.Workers)
 		c.parties(s.Partecipanti, false)
 		c.parties(s.Aggiudicatari, true)
 		// Line order within the file, whatever check found the issue.
@@ -269,20 +273,74 @@ func (c *checker) issue(sev catalog.Severity, rule string, x cell, n name, it, e
 	})
 }
 
-func (c *checker) lotti(ctx context.Context, seen map[cigKey]catalog.Ref) {
+func (c *checker) lotti(ctx context.Context, seen map[cigKey]catalog.Ref, workers int) {
 	t := c.s.Lotti
 	if t == nil {
 		return
 	}
+	// Repeated CIGs, in file order and across files.
 	for i := range t.Rows {
-		if i%1024 == 0 && ctx.Err() != nil {
-			return
+		c.repeated(i, seen)
+	}
+	rows := len(t.Rows)
+	if workers <= 1 || rows < 4096 {
+		workers = 1
+	}
+	// The lotti are independent: a share of the rows to each worker, the
+	// issues gathered in row order.
+	per := (rows + workers - 1) / workers
+	parts := make([]*sink, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := w*per, min((w+1)*per, rows)
+		cw := *c
+		cw.out = &sink{max: c.out.max}
+		parts[w] = cw.out
+		wg.Go(func() {
+			for i := lo; i < hi; i++ {
+				if (i-lo)%1024 == 0 && ctx.Err() != nil {
+					return
+				}
+				cw.lotto(i)
+			}
+		})
+	}
+	wg.Wait()
+	for _, s := range parts {
+		for _, is := range s.issues {
+			c.out.add(is)
 		}
-		c.lotto(i, seen)
+		c.out.dropped += s.dropped
+		c.out.droppedErrors = c.out.droppedErrors || s.droppedErrors
 	}
 }
 
-func (c *checker) lotto(i int, seen map[cigKey]catalog.Ref) {
+// repeated reports a CIG seen before in the same year.
+func (c *checker) repeated(i int, seen map[cigKey]catalog.Ref) {
+	t := c.s.Lotti
+	cig := at(t, i, fCIG)
+	v := cig.str()
+	if !cig.ok || cig.Problem != "" || !validCIG(v) || v == noCIG {
+		return
+	}
+	nf, _ := at(t, i, fLotto).Value.(float64)
+	n := lottoName(v, int(nf), cig.ref.Row)
+	k := cigKey{year: valueText(at(t, i, fAnnoRiferimento).Value), cig: v}
+	first, dup := seen[k]
+	if !dup {
+		seen[k] = cig.ref
+		return
+	}
+	yit, yen := "nello stesso anno", "in the same year"
+	if k.year != "" {
+		yit, yen = "nei contratti del "+k.year, "in the contracts of "+k.year
+	}
+	c.issue(catalog.Warning, ruleDuplicateCIG, cig, n,
+		fmt.Sprintf("lo stesso CIG compare più volte %s: la prima volta in %s. Un lotto va pubblicato una volta sola per anno; se è un errore di battitura, correggi il CIG.", yit, first),
+		fmt.Sprintf("the same CIG appears more than once %s: first at %s. A lot is published once per year; if it is a typo, correct the CIG.", yen, first))
+}
+
+func (c *checker) lotto(i int) {
 	t := c.s.Lotti
 	cig := at(t, i, fCIG)
 	nf, _ := at(t, i, fLotto).Value.(float64)
@@ -303,20 +361,6 @@ func (c *checker) lotto(i int, seen map[cigKey]catalog.Ref) {
 		c.issue(catalog.Error, ruleCIG, cig, n,
 			fmt.Sprintf("il CIG «%s» non è valido: deve avere 10 caratteri, solo cifre e lettere maiuscole, senza spazi (per esempio 5523005FE4 o Z1A0B2C3D4).", v),
 			fmt.Sprintf("the CIG “%s” is not valid: it must have 10 characters, digits and capital letters only, no spaces (for example 5523005FE4 or Z1A0B2C3D4).", v))
-	case v != noCIG:
-		year := at(t, i, fAnnoRiferimento)
-		k := cigKey{year: valueText(year.Value), cig: v}
-		if first, dup := seen[k]; dup {
-			yit, yen := "nello stesso anno", "in the same year"
-			if k.year != "" {
-				yit, yen = "nei contratti del "+k.year, "in the contracts of "+k.year
-			}
-			c.issue(catalog.Warning, ruleDuplicateCIG, cig, n,
-				fmt.Sprintf("lo stesso CIG compare più volte %s: la prima volta in %s. Un lotto va pubblicato una volta sola per anno; se è un errore di battitura, correggi il CIG.", yit, first),
-				fmt.Sprintf("the same CIG appears more than once %s: first at %s. A lot is published once per year; if it is a typo, correct the CIG.", yen, first))
-		} else {
-			seen[k] = cig.ref
-		}
 	}
 
 	// Contracting body, object, procedure.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	"testing"
@@ -338,5 +339,21 @@ func TestOddTables(t *testing.T) {
 	// The CIG and the missing metadata; the empty row has no cell to check.
 	if got["error cig"] != 1 || got["error required"] != 1 || len(issues) != 2 {
 		t.Errorf("%s", show(got))
+	}
+}
+
+// TestWorkers: checking with workers gives the same issues in the same
+// order, the cap included.
+func TestWorkers(t *testing.T) {
+	tb := readFile(t, corpus(t, "AVCP-portaletrasparenza-scrape_2013-12.xml"))
+	for _, max := range []int{0, 500} {
+		one := l190.Check(context.Background(), l190.Options{MaxIssues: max}, setOf(tb), setOf(tb))
+		three := l190.Check(context.Background(), l190.Options{MaxIssues: max, Workers: 3}, setOf(tb), setOf(tb))
+		if !reflect.DeepEqual(one, three) {
+			t.Fatalf("cap %d: %d issues with workers, %d without", max, len(three), len(one))
+		}
+		if n := count(one)["warning cig-ripetuto"]; max == 0 && n != 5207 {
+			t.Errorf("the file twice: %d repeated CIGs", n)
+		}
 	}
 }
