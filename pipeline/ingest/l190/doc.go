@@ -6,8 +6,10 @@
 //
 // The file is read token by token with encoding/xml, one lotto at a time:
 // memory stays bounded whatever the size of the file. Every value keeps the
-// text found in the file and the line of its element, so a report can say
-// "contratti.xml:1234".
+// text found in the file and the line of its element (the decoder's own
+// count of the newlines it has passed, Decoder.InputPos), so a report can
+// say "contratti.xml:1234". With Options.Workers > 1 the lotti are decoded
+// by several decoders at once (parallel.go), with the same result.
 //
 // What the files carry in the field is read, not refused:
 //   - both spellings of the publication date, v1.0's dataPubbicazioneDataset

@@ -138,4 +138,15 @@ func TestParallelStops(t *testing.T) {
 	if !errors.Is(err, stop) {
 		t.Fatalf("err %v after %d lotti", err, n)
 	}
+	ctx, cancel := context.WithCancel(context.Background())
+	n = 0
+	_, err = Read(ctx, "endless.xml", &endless{}, Options{Workers: 2}, func(l *Lotto) error {
+		if n++; n == 1000 {
+			cancel()
+		}
+		return nil
+	})
+	if !errors.Is(err, context.Canceled) || n > 2000 {
+		t.Fatalf("cancelled: %v after %d lotti", err, n)
+	}
 }
