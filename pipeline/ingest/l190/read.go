@@ -59,8 +59,9 @@ type Options struct {
 
 // Read reads an L. 190 file from r, a dataset or an index, calling each for
 // every lotto in file order; name is the file's name for references. Only
-// one lotto is held at a time: each may keep the *Lotto it is given, Read
-// does not touch it again. An error from each stops the reading and is
+// one lotto is held at a time (with Options.Workers, the lotti of a few
+// parts of about 256 KB): each may keep the *Lotto it is given, Read does
+// not touch it again. An error from each stops the reading and is
 // returned as is. The returned *File has the metadata, an index's links and
 // the count of lotti; an *Error (errors.Is ErrUnreadable) says why a file
 // cannot be read, with its line and column.
@@ -206,8 +207,8 @@ type parser struct {
 	groups int // groupings seen in the current list
 	link   *Link
 
-	// A part of the file read on its own (parallel.go): where it starts,
-	// and whether it broke the assumptions made when it was cut out.
+	// A part of the file read on its own (parallel.go): where it starts in
+	// the file, and whether it is the last.
 	lineOff, colOff int
 	part, last      bool
 	// handover, when set, is called once the data element is open.
