@@ -243,8 +243,9 @@ func (c cell) num() (float64, bool) {
 	return f, ok && c.Problem == ""
 }
 
-// name says which lotto an issue is about: "Lotto CIG 1234567890 (riga
-// 17)". Formatted only when an issue is made.
+// name says which lotto an issue is about and where: "Lotto CIG 1234567890
+// (riga 17)", the line of the element at fault. Formatted only when an issue
+// is made.
 type name struct {
 	cig      string
 	n, line  int
@@ -266,6 +267,9 @@ func (n name) text() (it, en string) {
 }
 
 func (c *checker) issue(sev catalog.Severity, rule string, x cell, n name, it, en string) {
+	if x.ref.Row > 0 {
+		n.line = x.ref.Row // the line of the element at fault
+	}
 	nit, nen := n.text()
 	c.out.add(catalog.Issue{
 		Ref: x.ref, Severity: sev, Rule: rule, Field: x.field, Value: strings.TrimSpace(x.Raw),
@@ -582,12 +586,12 @@ func (c *checker) text(x cell, n name, it, en string) {
 	}
 	v := x.str()
 	if v == "" {
-		c.issue(catalog.Error, ruleRequired, x, n, "manca "+it+".", capital(en)+" is missing.")
+		c.issue(catalog.Error, ruleRequired, x, n, "manca "+it+".", en+" is missing.")
 		return
 	}
 	if k := utf8.RuneCountInString(v); k > maxText {
 		c.issue(catalog.Error, ruleLength, x, n,
-			fmt.Sprintf("%s è lungo %d caratteri: ANAC ne accetta al massimo %d. Accorcia il testo.", it, k, maxText),
+			fmt.Sprintf("%s ha %d caratteri: ANAC ne accetta al massimo %d. Accorcia il testo.", it, k, maxText),
 			fmt.Sprintf("%s is %d characters long: ANAC accepts at most %d. Shorten the text.", en, k, maxText))
 	}
 }
@@ -628,13 +632,13 @@ func (c *checker) amount(x cell, n name, it, en string) cell {
 	if x.Value == nil {
 		c.issue(catalog.Error, ruleRequired, x, n,
 			"manca "+it+": scrivi l'importo in euro, 0 se non c'è.",
-			capital(en)+" is missing: write the amount in euros, 0 if there is none.")
+			en+" is missing: write the amount in euros, 0 if there is none.")
 		return x
 	}
 	if x.Problem != "" {
 		c.issue(catalog.Error, ruleAmount, x, n,
-			fmt.Sprintf("%s «%s» non è un numero: scrivi solo cifre e il punto per i decimali, senza simbolo dell'euro né separatore delle migliaia (per esempio 1234.56).", capital(it), strings.TrimSpace(x.Raw)),
-			fmt.Sprintf("%s “%s” is not a number: write digits only and a point for decimals, with no euro sign nor thousands separator (for example 1234.56).", capital(en), strings.TrimSpace(x.Raw)))
+			fmt.Sprintf("%s «%s» non è un numero: scrivi solo cifre e il punto per i decimali, senza simbolo dell'euro né separatore delle migliaia (per esempio 1234.56).", it, strings.TrimSpace(x.Raw)),
+			fmt.Sprintf("%s “%s” is not a number: write digits only and a point for decimals, with no euro sign nor thousands separator (for example 1234.56).", en, strings.TrimSpace(x.Raw)))
 		return x
 	}
 	f, _ := x.Value.(float64)
@@ -668,12 +672,4 @@ func (c *checker) date(x cell, n name, it, en string) cell {
 			fmt.Sprintf("%s “%s” is not a valid date: write it as year-month-day, for example 2024-12-31.", en, strings.TrimSpace(x.Raw)))
 	}
 	return x
-}
-
-func capital(s string) string {
-	if s == "" {
-		return s
-	}
-	r, n := utf8.DecodeRuneInString(s)
-	return strings.ToUpper(string(r)) + s[n:]
 }

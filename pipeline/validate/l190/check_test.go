@@ -155,10 +155,10 @@ func TestPaidAboveAwarded(t *testing.T) {
 	if is.Severity != catalog.Warning || is.Ref.String() != "interporto-2021-excerpt.xml:85" || is.Field != "importo_somme_liquidate" || is.Value != "117049.54" {
 		t.Errorf("issue %+v", is)
 	}
-	if want := "Lotto CIG 4870827D95 (riga 15): le somme liquidate (117.049,54 euro) superano l'importo di aggiudicazione (78.616,17 euro)"; !strings.HasPrefix(is.Message.It, want) {
+	if want := "Lotto CIG 4870827D95 (riga 85): le somme liquidate (117.049,54 euro) superano l'importo di aggiudicazione (78.616,17 euro)"; !strings.HasPrefix(is.Message.It, want) {
 		t.Errorf("it: %s", is.Message.It)
 	}
-	if want := "Lot CIG 4870827D95 (line 15): the amount paid (EUR 117,049.54) is above the amount awarded (EUR 78,616.17)"; !strings.HasPrefix(is.Message.En, want) {
+	if want := "Lot CIG 4870827D95 (line 85): the amount paid (EUR 117,049.54) is above the amount awarded (EUR 78,616.17)"; !strings.HasPrefix(is.Message.En, want) {
 		t.Errorf("en: %s", is.Message.En)
 	}
 	if catalog.Blocking(issues) {
