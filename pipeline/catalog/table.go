@@ -48,13 +48,21 @@ type Cell struct {
 	// Problem is set when the raw text could not be read as the field's type
 	// (for example "12,3,4" for a number); Value is then the raw string.
 	Problem string `json:"problem,omitempty"`
+	// Line is the source line of this very value when it differs from its
+	// row's, as in an XML file where each element has its own line; 0
+	// means the row's Line.
+	Line int `json:"line,omitempty"`
 }
 
-// Ref returns the position of a cell of the table.
+// Ref returns the position of a cell of the table: its own line when the
+// cell has one (Cell.Line), else its row's.
 func (t *Table) Ref(row, col int) Ref {
 	r := Ref{File: t.File, Sheet: t.Sheet}
 	if row >= 0 && row < len(t.Rows) {
 		r.Row = t.Rows[row].Line
+		if col >= 0 && col < len(t.Rows[row].Cells) && t.Rows[row].Cells[col].Line > 0 {
+			r.Row = t.Rows[row].Cells[col].Line
+		}
 	}
 	if col >= 0 && col < len(t.Columns) {
 		r.Col = t.Columns[col].Index
