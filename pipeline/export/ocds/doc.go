@@ -48,8 +48,9 @@
 //     file's last update, payer the buyer, payee the supplier when there is
 //     just one.
 //   - tag: "tender" always, "award" with winners or an amount awarded,
-//     "contract" when an award has dates or an amount paid, "implementation"
-//     when something was paid.
+//     "contract" when an award has dates or an amount paid above zero
+//     (ANAC's importoSommeLiquidate is always there, 0 when nothing was
+//     paid), "implementation" when something was paid.
 //   - Dates are ANAC dates (no time) written as midnight in Europe/Rome in
 //     RFC 3339; the release date is the file's last update (else its
 //     publication date, else Options.Published).

@@ -390,7 +390,10 @@ func (b *builder) release(g *group, k groupKey, lc columns, r catalog.Row, date 
 
 		start, hasStart := lc.date(r, fieldDataInizio)
 		end, hasEnd := lc.date(r, fieldDataUltimazione)
+		// ANAC's amount paid is always there, 0 when nothing was paid: it
+		// alone does not tell that a contract began.
 		paid, hasPaid := lc.number(r, fieldImportoSommeLiquidate)
+		hasPaid = hasPaid && paid > 0
 		if hasStart || hasEnd || hasPaid {
 			c := &contract{ID: ocid + "-contratto", AwardID: a.ID, Value: a.Value}
 			if hasStart || hasEnd {
@@ -404,7 +407,7 @@ func (b *builder) release(g *group, k groupKey, lc columns, r catalog.Row, date 
 			}
 			rel.Contracts = []*contract{c}
 			rel.Tag = append(rel.Tag, "contract")
-			if hasPaid && paid > 0 {
+			if hasPaid {
 				tr := transaction{ID: ocid + "-somme-liquidate", Date: date, Value: value{Amount: paid, Currency: "EUR"}, Payer: buyer.ref()}
 				if len(suppliers) == 1 {
 					tr.Payee = suppliers[0].ref()

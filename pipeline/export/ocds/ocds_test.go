@@ -16,8 +16,8 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
-	read "github.com/provincia-como/opendata/pipeline/ingest/l190"
 	"github.com/provincia-como/opendata/pipeline/export/ocds"
+	read "github.com/provincia-como/opendata/pipeline/ingest/l190"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
