@@ -88,7 +88,7 @@ type Package struct {
 	Name string
 	// Releases is the number of releases (lotti).
 	Releases int
-	// JSON is the package, indented, ending with a newline.
+	// JSON is the package: its head, then one release a line.
 	JSON []byte
 }
 
@@ -125,28 +125,61 @@ func Build(files []File, opt Options) ([]Package, error) {
 	for _, k := range keys {
 		g := b.groups[k]
 		name := fmt.Sprintf("ocds-%s-%04d.json", k.body, k.year)
-		p := releasePackage{
+		head := packageHead{
 			PublishedDate: opt.Published.UTC().Format(time.RFC3339),
 			Publisher:     g.publisher,
 			Version:       Version,
-			Releases:      g.releases,
 		}
 		if opt.BaseURL != "" {
-			p.URI = strings.TrimRight(opt.BaseURL, "/") + "/" + name
+			head.URI = strings.TrimRight(opt.BaseURL, "/") + "/" + name
 		}
 		if g.members {
-			p.Extensions = []string{MemberOfExtension}
+			head.Extensions = []string{MemberOfExtension}
 		}
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(p); err != nil {
+		data, err := encode(head, g.releases)
+		if err != nil {
 			return nil, fmt.Errorf("ocds: %s: %w", name, err)
 		}
-		out = append(out, Package{Body: k.body, Year: k.year, Name: name, Releases: len(g.releases), JSON: buf.Bytes()})
+		out = append(out, Package{Body: k.body, Year: k.year, Name: name, Releases: len(g.releases), JSON: data})
 	}
 	return out, nil
+}
+
+// encode writes the package with one release a line: compact, yet a
+// change to a lotto is a change to one line.
+func encode(head packageHead, releases []*release) ([]byte, error) {
+	var buf bytes.Buffer
+	h, err := marshal(head)
+	if err != nil {
+		return nil, err
+	}
+	buf.Write(h[:len(h)-1]) // without the closing brace
+	buf.WriteString(`,"releases":[`)
+	for i, r := range releases {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.WriteByte('\n')
+		b, err := marshal(r)
+		if err != nil {
+			return nil, err
+		}
+		buf.Write(b)
+	}
+	buf.WriteString("\n]}\n")
+	return buf.Bytes(), nil
+}
+
+// marshal is json.Marshal without escaping <, > and &, which names and
+// objects are full of.
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 type groupKey struct {

@@ -3,13 +3,14 @@ package ocds
 // The OCDS 1.1 objects written, in the schema's field order; only the
 // fields L. 190 files can fill.
 
-type releasePackage struct {
-	URI           string     `json:"uri,omitempty"`
-	PublishedDate string     `json:"publishedDate"`
-	Publisher     publisher  `json:"publisher"`
-	Version       string     `json:"version"`
-	Extensions    []string   `json:"extensions,omitempty"`
-	Releases      []*release `json:"releases"`
+// packageHead is a release package less its releases, which encode
+// writes after it.
+type packageHead struct {
+	URI           string    `json:"uri,omitempty"`
+	PublishedDate string    `json:"publishedDate"`
+	Publisher     publisher `json:"publisher"`
+	Version       string    `json:"version"`
+	Extensions    []string  `json:"extensions,omitempty"`
 }
 
 type publisher struct {
