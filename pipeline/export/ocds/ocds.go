@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -100,6 +101,11 @@ func Build(files []File, opt Options) ([]Package, error) {
 	}
 	if opt.Published.IsZero() {
 		return nil, errors.New("ocds: the publication time is not set")
+	}
+	if opt.BaseURL != "" {
+		if u, err := url.Parse(opt.BaseURL); err != nil || !u.IsAbs() || u.Host == "" {
+			return nil, fmt.Errorf("ocds: the base URL %q is not an absolute URL", opt.BaseURL)
+		}
 	}
 	rome, err := time.LoadLocation("Europe/Rome")
 	if err != nil {

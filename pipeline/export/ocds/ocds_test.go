@@ -541,9 +541,38 @@ func TestBodies(t *testing.T) {
 	}
 }
 
+// TestFilesOfAYear: a year split over several files is one package; a CIG
+// in two of them is two releases of the same process.
+func TestFilesOfAYear(t *testing.T) {
+	a := readTables(t, "a.xml", strings.NewReader(synthetic(
+		lotto("1234567890", "00417480134", "A", "01-PROCEDURA APERTA", oneBidder, "1.234.567,89", "", "0,1"))))
+	b := readTables(t, "b.xml", strings.NewReader(synthetic(
+		lotto("1234567891", "00417480134", "B", "01-PROCEDURA APERTA", "", "0", "", ""),
+		lotto("1234567890", "00417480134", "A", "01-PROCEDURA APERTA", "", "0", "", ""))))
+	ps := build(t, a, b)
+	if len(ps) != 1 || ps[0].Releases != 3 {
+		t.Fatalf("%d packages, want one of 3 releases", len(ps))
+	}
+	v := decode(t, ps[0])
+	var ids []string
+	for _, r := range v.Releases {
+		ids = append(ids, r.OCID+" "+r.ID)
+	}
+	want := "ocds-test01-1234567890 l190-00417480134-2023,ocds-test01-1234567891 l190-00417480134-2023,ocds-test01-1234567890 l190-00417480134-2023-2"
+	if strings.Join(ids, ",") != want {
+		t.Errorf("releases\n got %s\nwant %s", strings.Join(ids, ","), want)
+	}
+	// Amounts read with decimal commas are JSON numbers, every digit kept.
+	for _, n := range []string{`"value":{"amount":1234567.89,"currency":"EUR"}`, `"value":{"amount":0.1,"currency":"EUR"}`} {
+		if !bytes.Contains(ps[0].JSON, []byte(n)) {
+			t.Errorf("no %s in the package", n)
+		}
+	}
+}
+
 func TestOptions(t *testing.T) {
 	f := readTables(t, "prova.xml", strings.NewReader(synthetic(lotto("1234567890", "00417480134", "A", "01-PROCEDURA APERTA", "", "0", "", ""))))
-	for _, o := range []ocds.Options{{Published: published}, {Prefix: "ocds-x"}} {
+	for _, o := range []ocds.Options{{Published: published}, {Prefix: "ocds-x"}, {Prefix: "ocds-x", Published: published, BaseURL: "ocds/"}} {
 		if _, err := ocds.Build([]ocds.File{f}, o); err == nil {
 			t.Errorf("%+v: no error", o)
 		}
