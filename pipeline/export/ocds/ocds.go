@@ -130,7 +130,7 @@ func Build(files []File, opt Options) ([]Package, error) {
 	out := make([]Package, 0, len(keys))
 	for _, k := range keys {
 		g := b.groups[k]
-		name := fmt.Sprintf("ocds-%s-%04d.json", k.body, k.year)
+		name := fmt.Sprintf("ocds-%s-%04d.json", fileSafe(k.body), k.year)
 		head := packageHead{
 			PublishedDate: opt.Published.UTC().Format(time.RFC3339),
 			Publisher:     g.publisher,
@@ -560,6 +560,17 @@ func codeParty(cf, est, name string) *party {
 		}
 	}
 	return p
+}
+
+// fileSafe keeps a code that the checks would refuse ("AB/12") from
+// making a path of a file name.
+func fileSafe(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' {
+			return r
+		}
+		return '_'
+	}, s)
 }
 
 func hash(s string) string {

@@ -523,16 +523,17 @@ func TestBodies(t *testing.T) {
 		lotto("1234567890", "00417480134", "A", "01-PROCEDURA APERTA", "", "0", "", ""),
 		lotto("1234567891", "ND", "B", "01-PROCEDURA APERTA", "", "0", "", ""),
 		lotto("1234567892", "80005370137", "C", "01-PROCEDURA APERTA", "", "0", "", ""),
+		lotto("1234567893", "../x y", "D", "01-PROCEDURA APERTA", "", "0", "", ""),
 	)))
 	ps := build(t, f)
 	var names []string
 	for _, p := range ps {
 		names = append(names, p.Name)
 	}
-	if got := strings.Join(names, " "); got != "ocds-00417480134-2023.json ocds-80005370137-2023.json ocds-ND-2023.json" {
+	if got := strings.Join(names, " "); got != "ocds-___X_Y-2023.json ocds-00417480134-2023.json ocds-80005370137-2023.json ocds-ND-2023.json" {
 		t.Errorf("packages %s", got)
 	}
-	nd := decode(t, ps[2])
+	nd := decode(t, ps[3])
 	if nd.Publisher.Name != "ENTE DI PROVA" || nd.Publisher.UID != "" || nd.Releases[0].Buyer.Name != "COMUNE DI PROVA" {
 		t.Errorf("ND package: publisher %+v, buyer %+v", nd.Publisher, nd.Releases[0].Buyer)
 	}
