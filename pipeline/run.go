@@ -723,6 +723,9 @@ func (r *runner) Judge(ctx context.Context, schema, name string, data []byte, sh
 
 func judge(ctx context.Context, s *validate.Schema, reg validate.Registry, refs validate.Refs, name string, data []byte, sheet string) ([]catalog.Issue, *catalog.Table, error) {
 	info := s.Info()
+	if info.Name == L190Schema {
+		return judgeL190(ctx, info, name, data)
+	}
 	t, issues, err := ingest.Read(ctx, name, data, ingest.Options{Schema: info, Sheet: sheet})
 	if err != nil {
 		var ie *ingest.Error

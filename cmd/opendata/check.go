@@ -33,7 +33,7 @@ type fileReport struct {
 func runCheck(ctx context.Context, e *env, args []string) error {
 	f := newFlags(e, "check", "check --schema NAME [--json] [--lang it|en] [--sheet NAME] FILE...")
 	c := addCommon(f)
-	schema := f.String("schema", "", "schema to check against: a built-in `name` (comuni, progetti, tabella), a schema file (schemas/permessi.json, in the catalog folder or on disk: JSON Schema or Table Schema) or an https:// address")
+	schema := f.String("schema", "", "schema to check against: a built-in `name` (comuni, progetti, tabella, l190), a schema file (schemas/permessi.json, in the catalog folder or on disk: JSON Schema or Table Schema) or an https:// address")
 	asJSON := f.Bool("json", false, "print the issues as JSON")
 	lang := f.String("lang", "it", "language of the messages: it or en")
 	sheet := f.String("sheet", "", "`sheet` to read in workbooks (default: the first one with data)")

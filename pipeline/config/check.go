@@ -61,7 +61,7 @@ func requireDataset(d *doc) []error {
 	need(ds.Publisher, "publisher", "il codice ISTAT dell'ente che pubblica", "the ISTAT code of the publishing administration")
 	need(ds.Theme, "theme", "il tema, per esempio GOVE", "the theme, for example GOVE")
 	need(ds.Frequency, "frequency", "la frequenza di aggiornamento, per esempio ANNUAL", "the update frequency, for example ANNUAL")
-	need(ds.Schema, "schema", "lo schema dei dati: comuni, progetti o tabella", "the data schema: comuni, progetti or tabella")
+	need(ds.Schema, "schema", "lo schema dei dati: comuni, progetti, tabella o l190", "the data schema: comuni, progetti, tabella or l190")
 	switch hasPath, hasURL := ds.Source.Path != "", ds.Source.URL != ""; {
 	case !d.has("source"):
 		errs = append(errs, d.missing("source", "da dove prendere il file: path oppure url", "where to take the file from: path or url"))

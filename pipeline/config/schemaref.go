@@ -13,7 +13,7 @@ import (
 // The kinds of schema reference a dataset's `schema:` may hold.
 const (
 	// SchemaBuiltin is the name of a schema of the program: comuni,
-	// progetti, tabella.
+	// progetti, tabella, l190.
 	SchemaBuiltin = "builtin"
 	// SchemaFile is a path to a schema file in the catalog folder, such as
 	// schemas/permessi.json.

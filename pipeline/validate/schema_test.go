@@ -43,6 +43,14 @@ func TestLoadProjectSchemas(t *testing.T) {
 			required: []string{"codice_progetto", "titolo"},
 		},
 		{name: "tabella", open: true},
+		{
+			name: "l190",
+			fields: []string{"cig", "codice_fiscale_prop", "denominazione", "oggetto", "codice_procedura",
+				"scelta_contraente", "importo_aggiudicazione", "importo_somme_liquidate", "data_inizio",
+				"data_ultimazione", "numero_partecipanti", "aggiudicatari", "codici_fiscali_aggiudicatari",
+				"anno_riferimento", "riga_xml"},
+			required: []string{"cig"},
+		},
 	}
 	if len(all) != len(tests) {
 		t.Errorf("Load found %d schemas, want %d", len(all), len(tests))

@@ -1,0 +1,209 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/provincia-como/opendata/pipeline/catalog"
+	l190read "github.com/provincia-como/opendata/pipeline/ingest/l190"
+	l190check "github.com/provincia-como/opendata/pipeline/validate/l190"
+)
+
+// L190Schema is the built-in schema of public-contract files under
+// L. 190/2012: the file is ANAC's XML, read and checked by its own reader
+// and rules rather than as a spreadsheet.
+const L190Schema = "l190"
+
+// l190Limits bound what one L. 190 file may cost: the same size cap as an
+// upload or a checked file; the reader's own defaults for the rest.
+var l190Limits = l190read.Limits{MaxBytes: 200 << 20}
+
+// judgeL190 reads an L. 190 dataset file, checks it with ANAC's rules and
+// the anomaly checks, and returns the published table: one row per lotto.
+// An unreadable file is one "unreadable" issue with its line and column.
+func judgeL190(ctx context.Context, info *catalog.Schema, name string, data []byte) ([]catalog.Issue, *catalog.Table, error) {
+	tabs, err := l190read.ReadTables(ctx, name, bytes.NewReader(data), l190read.Options{Limits: l190Limits})
+	if err != nil {
+		var le *l190read.Error
+		if !errors.As(err, &le) {
+			return nil, nil, err
+		}
+		issue := le.Issue()
+		issue.Rule = "unreadable"
+		return []catalog.Issue{issue}, nil, nil
+	}
+	if tabs.File.Kind == l190read.Index {
+		// Following an index's links is not done yet: say so rather than
+		// publish an empty table.
+		return []catalog.Issue{{Ref: catalog.Ref{File: name}, Severity: catalog.Error, Rule: "l190-indice", Message: catalog.Text{
+			It: "Il file è un indice (indici) che elenca altri file: per ora il portale legge solo i file dei dati (pubblicazione). Indica come fonte il file dei dati dell'anno.",
+			En: "The file is an index (indici) listing other files: for now the portal reads only dataset files (pubblicazione). Give the year's dataset file as the source.",
+		}}}, nil, nil
+	}
+	issues := l190check.Check(ctx, l190check.Options{}, l190check.Set{
+		Metadata: tabs.Metadata, Lotti: tabs.Lotti, Partecipanti: tabs.Partecipanti, Aggiudicatari: tabs.Aggiudicatari,
+	})
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	return issues, lottiTable(tabs, info), nil
+}
+
+// lottiColumns are the published table's fields, in order, with the XML
+// element each comes from.
+var lottiColumns = []catalog.Column{
+	{Field: "cig", Header: "lotto/cig"},
+	{Field: "codice_fiscale_prop", Header: "lotto/strutturaProponente/codiceFiscaleProp"},
+	{Field: "denominazione", Header: "lotto/strutturaProponente/denominazione"},
+	{Field: "oggetto", Header: "lotto/oggetto"},
+	{Field: "codice_procedura", Header: "lotto/sceltaContraente (codice)"},
+	{Field: "scelta_contraente", Header: "lotto/sceltaContraente"},
+	{Field: "importo_aggiudicazione", Header: "lotto/importoAggiudicazione"},
+	{Field: "importo_somme_liquidate", Header: "lotto/importoSommeLiquidate"},
+	{Field: "data_inizio", Header: "lotto/tempiCompletamento/dataInizio"},
+	{Field: "data_ultimazione", Header: "lotto/tempiCompletamento/dataUltimazione"},
+	{Field: "numero_partecipanti", Header: "lotto/partecipanti"},
+	{Field: "aggiudicatari", Header: "lotto/aggiudicatari (ragioneSociale)"},
+	{Field: "codici_fiscali_aggiudicatari", Header: "lotto/aggiudicatari (codiceFiscale)"},
+	{Field: "anno_riferimento", Header: "metadata/annoRiferimento"},
+	{Field: "riga_xml", Header: "lotto (riga)"},
+}
+
+// lottiTable turns the reader's tables into the published one. Every cell
+// keeps the line of its element (the lotto's for the counted and joined
+// ones), so a reference reads "file.xml:LINE".
+func lottiTable(tabs *l190read.Tables, info *catalog.Schema) *catalog.Table {
+	src := tabs.Lotti
+	t := &catalog.Table{File: src.File, Columns: make([]catalog.Column, len(lottiColumns))}
+	for i, c := range lottiColumns {
+		c.Type = catalog.TypeString
+		if f, ok := info.Field(c.Field); ok && !f.Code && f.Type != "" {
+			c.Type = f.Type
+		}
+		t.Columns[i] = c
+	}
+	col := func(tb *catalog.Table, field string) int { return tb.ColumnOf(field) }
+	cell := func(r catalog.Row, i int) catalog.Cell {
+		if i < 0 || i >= len(r.Cells) {
+			return catalog.Cell{}
+		}
+		return r.Cells[i]
+	}
+	bidders := countBidders(tabs.Partecipanti)
+	names, codes := joinWinners(tabs.Aggiudicatari)
+	var (
+		cLotto = col(src, l190read.FieldLotto)
+		cCIG   = col(src, l190read.FieldCIG)
+		cCF    = col(src, l190read.FieldCodiceFiscaleProp)
+		cDen   = col(src, l190read.FieldDenominazione)
+		cOgg   = col(src, l190read.FieldOggetto)
+		cProc  = col(src, l190read.FieldSceltaContraente)
+		cAgg   = col(src, l190read.FieldImportoAggiudicazione)
+		cLiq   = col(src, l190read.FieldImportoSommeLiquidate)
+		cIni   = col(src, l190read.FieldDataInizio)
+		cFine  = col(src, l190read.FieldDataUltimazione)
+		cAnno  = col(src, l190read.FieldAnnoRiferimento)
+	)
+	t.Rows = make([]catalog.Row, 0, len(src.Rows))
+	for _, r := range src.Rows {
+		n := lottoNumber(cell(r, cLotto))
+		at := func(c catalog.Cell) catalog.Cell { c.Line = r.Line; return c }
+		proc := cell(r, cProc)
+		var code catalog.Cell
+		if s, ok := proc.Value.(string); ok && procedureCode(s) != "" {
+			code = catalog.Cell{Raw: procedureCode(s), Value: procedureCode(s), Line: proc.Line}
+		}
+		count := float64(bidders[n])
+		t.Rows = append(t.Rows, catalog.Row{Line: r.Line, Cells: []catalog.Cell{
+			cell(r, cCIG), cell(r, cCF), cell(r, cDen), cell(r, cOgg), code, proc,
+			cell(r, cAgg), cell(r, cLiq), cell(r, cIni), cell(r, cFine),
+			at(catalog.Cell{Raw: strconv.Itoa(bidders[n]), Value: count}),
+			at(text(names[n])), at(text(codes[n])),
+			cell(r, cAnno),
+			at(catalog.Cell{Raw: strconv.Itoa(r.Line), Value: float64(r.Line)}),
+		}})
+	}
+	return t
+}
+
+func text(s string) catalog.Cell {
+	if s == "" {
+		return catalog.Cell{}
+	}
+	return catalog.Cell{Raw: s, Value: s}
+}
+
+func lottoNumber(c catalog.Cell) int {
+	f, _ := c.Value.(float64)
+	return int(f)
+}
+
+// procedureCode is the two-digit code that starts the reader's wording
+// ("04-PROCEDURA NEGOZIATA ..."), or "" when the procedure was in no list.
+func procedureCode(s string) string {
+	if len(s) < 3 || s[2] != '-' || s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9' {
+		return ""
+	}
+	return s[:2]
+}
+
+// countBidders counts the bidders of each lotto: a party alone is one, a
+// grouping is one whatever its members.
+func countBidders(t *catalog.Table) map[int]int {
+	out := map[int]int{}
+	if t == nil {
+		return out
+	}
+	cLotto, cGroup := t.ColumnOf(l190read.FieldLotto), t.ColumnOf(l190read.FieldRaggruppamento)
+	type key struct{ lotto, group int }
+	groups := map[key]bool{}
+	for _, r := range t.Rows {
+		n := lottoNumber(r.Cells[cLotto])
+		g := lottoNumber(r.Cells[cGroup])
+		if g > 0 {
+			if groups[key{n, g}] {
+				continue
+			}
+			groups[key{n, g}] = true
+		}
+		out[n]++
+	}
+	return out
+}
+
+// joinWinners gives, for each lotto, the winners' names and their fiscal
+// codes (or foreign identifiers) joined with "; ", in file order.
+func joinWinners(t *catalog.Table) (names, codes map[int]string) {
+	names, codes = map[int]string{}, map[int]string{}
+	if t == nil {
+		return
+	}
+	cLotto := t.ColumnOf(l190read.FieldLotto)
+	cName, cCF, cEst := t.ColumnOf(l190read.FieldRagioneSociale), t.ColumnOf(l190read.FieldCodiceFiscale), t.ColumnOf(l190read.FieldIdentificativoEstero)
+	str := func(c catalog.Cell) string {
+		s, _ := c.Value.(string)
+		return strings.TrimSpace(s)
+	}
+	add := func(m map[int]string, n int, s string) {
+		if s == "" {
+			return
+		}
+		if m[n] != "" {
+			m[n] += "; "
+		}
+		m[n] += s
+	}
+	for _, r := range t.Rows {
+		n := lottoNumber(r.Cells[cLotto])
+		add(names, n, str(r.Cells[cName]))
+		code := str(r.Cells[cCF])
+		if code == "" {
+			code = str(r.Cells[cEst])
+		}
+		add(codes, n, code)
+	}
+	return names, codes
+}
