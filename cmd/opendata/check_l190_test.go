@@ -1,0 +1,87 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestCheckL190 checks L. 190 XML files with the built-in schema: exit 0
+// for a valid file (warnings allowed), 1 when ANAC's rules refuse it, 2 when
+// it cannot be read at all; every issue points at the XML line.
+func TestCheckL190(t *testing.T) {
+	dir := filepath.Join("testdata", "l190")
+	tests := []struct {
+		file string
+		code int
+		rows int
+		want []string // in the report
+	}{
+		{"avcp-2013-12-como.xml", exitOK, 3, []string{"valido (3 righe, schema l190)", "avcp-2013-12-como.xml:49", "procedura-variante"}},
+		{"avcp-2013-12-nd.xml", exitFailure, 2, []string{"NON valido", "avcp-2013-12-nd.xml:31", "547278905B"}},
+		{"avcp-2013-12-truncated.xml", exitUsage, 0, []string{"[unreadable]", "Riga 20, colonna"}},
+		{"page.html", exitUsage, 0, []string{"[unreadable]", "pagina web"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			path := filepath.Join(dir, tt.file)
+			code, out, errs := runMain(t, "check", "--schema", "l190", path)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d\n%s%s", code, tt.code, out, errs)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("report does not say %q:\n%s", w, out)
+				}
+			}
+			code, out, _ = runMain(t, "check", "--schema", "l190", "--json", "--lang", "en", path)
+			var reports []fileReport
+			if err := json.Unmarshal([]byte(out), &reports); err != nil || len(reports) != 1 {
+				t.Fatalf("--json: %v\n%s", err, out)
+			}
+			r := reports[0]
+			if code != tt.code || r.Rows != tt.rows || r.Valid != (tt.code == exitOK) {
+				t.Errorf("--json: exit %d, %d rows, valid %v", code, r.Rows, r.Valid)
+			}
+			for _, i := range r.Issues {
+				if i.Message.It == "" || i.Message.En == "" || i.Rule == "" || i.Ref.File != tt.file {
+					t.Errorf("issue without a rule, a file or a message in both languages: %+v", i)
+				}
+			}
+		})
+	}
+}
+
+// TestCheckL190Corpus checks the real files of the shared corpus: each ends
+// in a verdict with lines, never a crash; the AVCP export, with fiscal codes
+// "ND", is refused.
+func TestCheckL190Corpus(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("..", "..", "..", "shared", "corpus", "l190", "*.xml"))
+	if len(files) == 0 {
+		t.Skip("no L. 190 corpus")
+	}
+	for _, f := range files {
+		code, out, errs := runMain(t, "check", "--schema", "l190", "--json", f)
+		var reports []fileReport
+		if err := json.Unmarshal([]byte(out), &reports); err != nil || len(reports) != 1 {
+			t.Fatalf("%s: exit %d, not a JSON report: %v\n%s", f, code, err, errs)
+		}
+		r := reports[0]
+		if code == exitUsage || r.Rows == 0 {
+			t.Errorf("%s: exit %d, %d rows: the corpus files are all readable", f, code, r.Rows)
+		}
+		if strings.Contains(f, "2013-12") && code != exitFailure {
+			t.Errorf("%s: exit %d, want 1 (fiscal codes ND)", f, code)
+		}
+		for _, i := range r.Issues {
+			if i.Ref.Row == 0 && i.Rule != "too-many" {
+				t.Errorf("%s: issue without a line: %+v", f, i)
+				break
+			}
+		}
+		info, _ := os.Stat(f)
+		t.Logf("%s (%d KB): exit %d, %d lotti, %d issues", filepath.Base(f), info.Size()>>10, code, r.Rows, len(r.Issues))
+	}
+}
