@@ -24,7 +24,7 @@ func TestDemoPortal(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("demo build: exit %d (0 expected: the only refused file is an example)\n%s%s", code, stdout, stderr)
 	}
-	if !strings.Contains(stdout, "10 datasets, 9 accepted, 1 refused (1 expected: example data)") || !strings.Contains(stdout, "pnrr-olgiate-comasco (example: expected") {
+	if !strings.Contains(stdout, "11 datasets, 10 accepted, 1 refused (1 expected: example data)") || !strings.Contains(stdout, "pnrr-olgiate-comasco (example: expected") {
 		t.Errorf("summary:\n%s", stdout)
 	}
 	cat, err := config.Load(datasets.FS)

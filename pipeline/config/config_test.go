@@ -173,7 +173,7 @@ func TestLoadDemoCatalog(t *testing.T) {
 		ids = append(ids, d.ID)
 	}
 	want := []string{
-		"classificazioni-comuni-como", "comuni", "localizzazione-pnrr-como", "padigitale-notifiche-como", "pnrr-cantu", "pnrr-como", "pnrr-como-italiadomani",
+		"classificazioni-comuni-como", "comuni", "contratti-comuni-como-2013", "localizzazione-pnrr-como", "padigitale-notifiche-como", "pnrr-cantu", "pnrr-como", "pnrr-como-italiadomani",
 		"pnrr-comune-como", "pnrr-olgiate-comasco", "progetti-egov",
 	}
 	if !slices.Equal(ids, want) {

@@ -1,5 +1,5 @@
 // Command makedemo derives the data files of the demo catalog from the real
-// public files in ../shared/data (ISTAT, Italia Domani), so that anyone can
+// public files in ../shared (ISTAT, Italia Domani, AVCP), so that anyone can
 // check how every demo file was made. Run from the module root:
 //
 //	go run ./datasets/internal/makedemo -shared ../shared
@@ -27,7 +27,7 @@ import (
 )
 
 func main() {
-	shared := flag.String("shared", "../shared", "folder holding data/istat, data/italia-domani and data/padigitale2026")
+	shared := flag.String("shared", "../shared", "folder holding data/istat, data/italia-domani, data/padigitale2026 and corpus/l190")
 	out := flag.String("out", "datasets/data", "folder to write the demo data files to")
 	flag.Parse()
 	if err := run(*shared, *out); err != nil {
@@ -66,6 +66,9 @@ func run(shared, out string) error {
 		return fmt.Errorf("classificazioni-comuni-como.xlsx: %w", err)
 	}
 	if err := writePADigitale(shared, out); err != nil {
+		return err
+	}
+	if err := writeContratti(shared, out); err != nil {
 		return err
 	}
 	pnrr, err := readPNRR(shared, comuni)
