@@ -248,3 +248,27 @@ func TestJudgeL190Index(t *testing.T) {
 		t.Errorf("index: issues %v, table %v", issues, tab)
 	}
 }
+
+// BenchmarkJudgeL190 reads, checks and tabulates the 3.4 MB AVCP export
+// (5,207 lotti), as the pipeline does with a new file.
+func BenchmarkJudgeL190(b *testing.B) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "shared", "corpus", "l190", "AVCP-portaletrasparenza-scrape_2013-12.xml"))
+	if err != nil {
+		b.Skip("corpus not available:", err)
+	}
+	all, err := LoadSchemas()
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := all[L190Schema]
+	b.SetBytes(int64(len(data)))
+	var lotti int
+	for b.Loop() {
+		_, tab, err := judge(context.Background(), s, nil, nil, "avcp.xml", data, "")
+		if err != nil {
+			b.Fatal(err)
+		}
+		lotti = len(tab.Rows)
+	}
+	b.ReportMetric(float64(lotti*b.N)/b.Elapsed().Seconds(), "lotti/s")
+}
