@@ -202,6 +202,8 @@ func TestJudgeL190Unreadable(t *testing.T) {
 		{"page.html", "<!DOCTYPE html>\n<html><body>Amministrazione trasparente</body></html>", "pagina web", 0},
 		{"broken.xml", "<?xml version=\"1.0\"?>\n<legge190:pubblicazione xmlns:legge190=\"legge190_1_0\">\n<metadata>\n<titolo>x</metadata>\n", "Riga 4", 4},
 		{"empty.xml", "", "vuoto", 0},
+		{"bomb.xml", "<?xml version=\"1.0\"?>\n<!DOCTYPE p [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]>\n<p>&b;</p>\n", "Riga", 2},
+		{"deep.xml", "<?xml version=\"1.0\"?>\n<legge190:pubblicazione xmlns:legge190=\"legge190_1_0\">\n" + strings.Repeat("<x>", 100) + "\n", "Riga 3", 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -271,4 +273,89 @@ func BenchmarkJudgeL190(b *testing.B) {
 		lotti = len(tab.Rows)
 	}
 	b.ReportMetric(float64(lotti*b.N)/b.Elapsed().Seconds(), "lotti/s")
+}
+
+// TestRunL190KeepsLastGood runs the pipeline on a catalog with an l190
+// dataset: the demo's file is published, one lotto per row; a new file with
+// an ANAC error (a body's fiscal code "ND", as 409 lotti of the AVCP export
+// have) and then a web page are refused, naming the XML line, and the last
+// good version stays published.
+func TestRunL190KeepsLastGood(t *testing.T) {
+	good, err := os.ReadFile(filepath.Join("..", "datasets", "data", "contratti-comuni-como-2013.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	cat := filepath.Join(dir, "catalog")
+	write := func(name, body string) {
+		t.Helper()
+		p := filepath.Join(cat, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("portal.yaml", portalYAML)
+	write("contratti.yaml", `id: contratti
+title: {it: Contratti pubblici}
+description: {it: Contratti dei comuni (L. 190/2012).}
+publisher: "013"
+theme: GOVE
+frequency: ANNUAL
+schema: l190
+source: {path: data/contratti.xml}
+keywords: [contratti]
+`)
+	write("data/contratti.xml", string(good))
+	cfg := Config{Catalog: os.DirFS(cat), OutDir: filepath.Join(dir, "public"), StateDir: filepath.Join(dir, "state")}
+	run := func() catalog.DatasetState {
+		t.Helper()
+		res, err := Run(context.Background(), cfg, Deps{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Build.Datasets[0]
+	}
+	csvPath := filepath.Join(cfg.OutDir, "datasets", "contratti", "contratti.csv")
+
+	st := run()
+	if st.Status != catalog.Accepted || st.Current == nil || st.Current.Rows != 15 {
+		t.Fatalf("demo file: %s, %+v", st.Status, st.Current)
+	}
+	first := st.Current.ID
+	csv, _ := os.ReadFile(csvPath)
+	if !strings.Contains(string(csv), "5518385B5A,00233930130,COMUNE DI CANTU'") {
+		t.Errorf("download:\n%s", csv)
+	}
+
+	// The first lotto's body code replaced by "ND" (line 20 of the file).
+	nd := strings.Replace(string(good), "<codiceFiscaleProp>00233930130</codiceFiscaleProp>", "<codiceFiscaleProp>ND</codiceFiscaleProp>", 1)
+	write("data/contratti.xml", nd)
+	st = run()
+	if st.Status != catalog.Refused || st.Current == nil || st.Current.ID != first || st.Latest == nil {
+		t.Fatalf("file with ND: %s, current %+v", st.Status, st.Current)
+	}
+	if r := catalog.FirstReason(st.Latest.Issues); !strings.Contains(r.It, "contratti.xml:20") || !strings.Contains(r.It, "5518385B5A") {
+		t.Errorf("reason %q does not name the line and the CIG", r.It)
+	}
+
+	write("data/contratti.xml", "<!DOCTYPE html>\n<html><body>Bandi di gara e contratti</body></html>\n")
+	st = run()
+	if st.Status != catalog.Refused || st.Current.ID != first || !unreadableIssue(st.Latest.Issues) {
+		t.Fatalf("web page: %s, issues %+v", st.Status, st.Latest.Issues)
+	}
+	if csv2, _ := os.ReadFile(csvPath); string(csv2) != string(csv) {
+		t.Error("the published download changed after refused files")
+	}
+}
+
+func unreadableIssue(issues []catalog.Issue) bool {
+	for _, i := range issues {
+		if i.Rule == "unreadable" {
+			return true
+		}
+	}
+	return false
 }
