@@ -81,19 +81,6 @@ func (p project) num(field string) (float64, bool) {
 	return v, ok
 }
 
-// total is the declared total funding, or the sum of the sources.
-func (p project) total() float64 {
-	if v, ok := p.num("finanziamento_totale"); ok {
-		return v
-	}
-	var sum float64
-	for _, s := range fundingSources {
-		v, _ := p.num(s.Field)
-		sum += v
-	}
-	return sum
-}
-
 func (p project) title() string {
 	if t := p.text("titolo"); t != "" {
 		return t
