@@ -469,7 +469,7 @@ func (r *runner) process(ctx context.Context, d catalog.Dataset) (Outcome, error
 		o.Status = after.Status()
 		return o, nil
 	}
-	issues, t, err := r.Judge(ctx, d.Schema, res.Name, res.Data, d.Source.Sheet)
+	issues, t, err := r.judgeDataset(ctx, d, res.Name, res.Data)
 	if err != nil {
 		return o, fmt.Errorf("dataset %s: %w", d.ID, err)
 	}

@@ -561,6 +561,7 @@ func (w *writer) dataset(f formatter, d *catalog.DatasetState) frontMatter {
 	p["history"] = hist
 	if t := previewOf(d); t != nil {
 		p["preview"] = w.preview(f, d, t)
+		p["selection"] = selection(f, d, t)
 	}
 	var dls []map[string]any
 	for _, dl := range d.Downloads {

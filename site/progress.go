@@ -1,7 +1,11 @@
 package site
 
 import (
+	"cmp"
+	"fmt"
 	"math"
+	"slices"
+	"strings"
 
 	"github.com/provincia-como/opendata/pipeline/catalog"
 )
@@ -215,4 +219,29 @@ func (w *writer) comuneProgress(f formatter, c *comune, params map[string]any) {
 func (p project) amountText(f formatter) string {
 	v, ok := p.amount()
 	return moneyOr(f, v, ok)
+}
+
+// selection says which rows of the source file a dataset keeps, when it
+// keeps only some (a national file filtered for the Province): nil else.
+func selection(f formatter, d *catalog.DatasetState, t *catalog.Table) map[string]any {
+	s := t.Selection
+	if s == nil || d.Current == nil {
+		return nil
+	}
+	keys := make([]string, 0, len(s.Filter))
+	for k := range s.Filter {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var conds []string
+	for _, k := range keys {
+		conds = append(conds, fmt.Sprintf("%s = «%s»", k, s.Filter[k]))
+	}
+	file := cmp.Or(t.File, d.Dataset.Source.Path, d.Dataset.Source.URL)
+	if f.lang == "en" {
+		return map[string]any{"label": "Rows kept", "text": fmt.Sprintf("%s of the %s rows of the file %s: those with %s.",
+			f.integer(d.Current.Rows), f.integer(s.Read), file, strings.Join(conds, " and "))}
+	}
+	return map[string]any{"label": "Righe tenute", "text": fmt.Sprintf("%s delle %s righe del file %s: quelle con %s.",
+		f.integer(d.Current.Rows), f.integer(s.Read), file, strings.Join(conds, " e "))}
 }

@@ -59,6 +59,9 @@ type Dataset struct {
 	Example bool `yaml:"example,omitempty" json:"example,omitempty"`
 	// Provenance says where the data comes from and under which licence.
 	Provenance string `yaml:"provenance,omitempty" json:"provenance,omitempty"`
+	// States maps the publisher's own state codes ("A", "Chiuso") to the
+	// portal's (ProjectStates), for the projects of the dataset.
+	States map[string]ProjectState `yaml:"states,omitempty" json:"states,omitempty"`
 	// File is the catalog file that declared the dataset, for messages.
 	File string `yaml:"-" json:"-"`
 }
@@ -71,6 +74,10 @@ type Source struct {
 	URL  string `yaml:"url,omitempty" json:"url,omitempty"`
 	// Sheet names the sheet to read in a workbook; empty means the first.
 	Sheet string `yaml:"sheet,omitempty" json:"sheet,omitempty"`
+	// Filter keeps only the rows whose columns hold the given values, by
+	// header or field name (cod_provincia: "013"): a national file
+	// republished for the Province's rows, the file itself left verbatim.
+	Filter map[string]string `yaml:"filter,omitempty" json:"filter,omitempty"`
 }
 
 // Period is a time span; End may be zero for an open period.
