@@ -173,7 +173,7 @@ func Run(ctx context.Context, cfg Config, deps Deps) (*Result, error) {
 		f.Now = now
 		fetcher = f
 	}
-	r := &runner{cat: cat, schemas: schemas, store: st, fetch: fetcher, log: log, now: now, outDir: cfg.OutDir}
+	r := &runner{cat: cat, schemas: schemas, store: st, fetch: fetcher, log: log, now: now, outDir: cfg.OutDir, files: cfg.Catalog}
 	switch {
 	case deps.Inbox != nil:
 		r.inbox = deps.Inbox
@@ -395,7 +395,7 @@ func (r *runner) fillOutcomes(res *Result) {
 // snapshot gathers the state of every dataset from the store; the tables
 // are read only with withTables, else left to each state's LoadTable.
 func (r *runner) snapshot(cat *catalog.Catalog, schemas map[string]*validate.Schema, now func() time.Time, withTables bool) (*catalog.Build, error) {
-	build := &catalog.Build{Portal: cat.Portal, Generated: now().UTC(), Schemas: map[string]*catalog.Schema{}}
+	build := &catalog.Build{Portal: cat.Portal, Generated: now().UTC(), Schemas: map[string]*catalog.Schema{}, Files: r.files}
 	for name, s := range schemas {
 		build.Schemas[name] = s.Info()
 	}
@@ -421,6 +421,8 @@ type runner struct {
 	// outDir receives the downloads of a dataset as soon as a new version
 	// is accepted, while its table is still in memory.
 	outDir string
+	// files is the catalog folder, handed to the portal (Build.Files).
+	files fs.FS
 }
 
 // each processes datasets with at most workers at once. A dataset's bad
@@ -561,7 +563,7 @@ func (r *runner) state(d catalog.Dataset, withTable bool) (*catalog.DatasetState
 		// The portal shows every row of the registry (a page per comune)
 		// and of the projects (a page per project); of the other datasets
 		// it shows a preview, and their tables stay on disk.
-		if d.Schema == RegistrySchema || d.Schema == ProjectsSchema {
+		if d.Schema == RegistrySchema || catalog.IsProjects(d.Schema) {
 			if st.Table, err = st.LoadTable(); err != nil {
 				return nil, err
 			}

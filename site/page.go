@@ -116,6 +116,7 @@ func (w *writer) groups(langs []string) ([]group, error) {
 		w.paginate(add, f, "datasets", len(byTitle), catalogPage, w.catalog(f), func(i int) map[string]any { return w.catalogItem(f, byTitle[i]) })
 		w.paginate(add, f, "comuni", len(w.m.comuni), comuniPage, w.comuniIndex(f), func(i int) map[string]any { return w.comuneItem(f, &w.m.comuni[i]) })
 		w.paginate(add, f, "progetti", len(projects), listPage, w.projectsIndex(f), func(i int) map[string]any { return w.projectItem(f, projects[i]) })
+		w.filterPages(add, f, projects)
 		w.paginate(add, f, "qualita", len(attention), listPage, w.quality(f), func(i int) map[string]any { return w.qualityItem(f, attention[i]) })
 		add("temi", "temi/_index", lang, w.themesIndex(f))
 		for _, th := range w.themes(f) {
@@ -230,7 +231,7 @@ func (w *writer) projectItem(f formatter, p *project) map[string]any {
 		"code":   p.text("codice_progetto"),
 		"cup":    p.text("cup"),
 		"comune": w.places(f, p, false),
-		"stato":  p.text("stato"),
+		"stato":  stateLabel(f, p.progress(f, w.today()).Current),
 		"total":  p.amountText(f),
 	}
 }
@@ -340,25 +341,27 @@ func (w *writer) home(f formatter) frontMatter {
 			refused++
 		}
 	}
+	params := map[string]any{
+		"intro":         b.Portal.Description.In(f.lang),
+		"datasets":      f.integer(len(b.Datasets)),
+		"comuni":        f.integer(len(w.m.comuni)),
+		"projects":      f.integer(len(w.m.projects)),
+		"funding":       moneyOr(f, sum.Total, sum.Known > 0),
+		"fundingCounts": countsLine(f, sum),
+		"attention":     f.integer(refused),
+		"updates":       ups,
+		"feed":          feed,
+		"generated":     f.dateTime(b.Generated),
+		"generatedISO":  stamp(b.Generated),
+	}
+	w.homeProgress(f, params)
 	return frontMatter{
 		Title:       b.Portal.Title.In(f.lang),
 		Description: b.Portal.Description.In(f.lang),
 		Date:        stamp(b.Generated),
 		Lastmod:     stamp(b.Generated),
 		Outputs:     []string{"html", "atom"},
-		Params: map[string]any{
-			"intro":         b.Portal.Description.In(f.lang),
-			"datasets":      f.integer(len(b.Datasets)),
-			"comuni":        f.integer(len(w.m.comuni)),
-			"projects":      f.integer(len(w.m.projects)),
-			"funding":       moneyOr(f, sum.Total, sum.Known > 0),
-			"fundingCounts": countsLine(f, sum),
-			"attention":     f.integer(refused),
-			"updates":       ups,
-			"feed":          feed,
-			"generated":     f.dateTime(b.Generated),
-			"generatedISO":  stamp(b.Generated),
-		},
+		Params:      params,
 	}
 }
 
@@ -929,11 +932,13 @@ func (w *writer) quality(f formatter) frontMatter {
 			ok++
 		}
 	}
+	params := map[string]any{
+		"ok":  f.integer(ok),
+		"bad": f.integer(len(w.m.b.Datasets) - ok),
+	}
+	w.qualityProgress(f, params)
 	return frontMatter{
-		Title: map[string]string{"it": "Qualità dei dati", "en": "Data quality"}[f.lang],
-		Params: map[string]any{
-			"ok":  f.integer(ok),
-			"bad": f.integer(len(w.m.b.Datasets) - ok),
-		},
+		Title:  map[string]string{"it": "Qualità dei dati", "en": "Data quality"}[f.lang],
+		Params: params,
 	}
 }

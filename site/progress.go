@@ -206,15 +206,6 @@ func (m *model) all() []*project {
 	return out
 }
 
-// overview adds to the projects overview what the progress data gives.
-func (w *writer) overview(f formatter, params map[string]any) {}
-
-// progress adds to a project's page its state, payments and dates.
-func (w *writer) progress(f formatter, p *project, params map[string]any) {}
-
-// comuneProgress adds to a comune's page its projects by state and its map.
-func (w *writer) comuneProgress(f formatter, c *comune, params map[string]any) {}
-
 // amountText writes the project's amount, or "not stated".
 func (p project) amountText(f formatter) string {
 	v, ok := p.amount()

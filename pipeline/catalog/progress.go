@@ -48,3 +48,11 @@ func (s ProjectState) Label() Text {
 func (s ProjectState) Closed() bool {
 	return s == StateCompleted || s == StatePaid || s == StateWithdrawn
 }
+
+// GrantsSchema is the national format of PA digitale 2026's funded
+// applications: projects too, with the state codes of their publisher.
+const GrantsSchema = "padigitale"
+
+// IsProjects reports whether a schema's rows are projects the portal gives
+// a page each.
+func IsProjects(schema string) bool { return schema == ProjectsSchema || schema == GrantsSchema }

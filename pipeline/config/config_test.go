@@ -153,7 +153,8 @@ func TestLoadDemoCatalog(t *testing.T) {
 		ids = append(ids, d.ID)
 	}
 	want := []string{
-		"classificazioni-comuni-como", "comuni", "localizzazione-pnrr-como", "pnrr-cantu", "pnrr-como", "pnrr-como-italiadomani",
+		"classificazioni-comuni-como", "comuni", "localizzazione-pnrr-como", "padigitale-altri-enti-como", "padigitale-comuni-131-como",
+		"padigitale-comuni-145-como", "pnrr-cantu", "pnrr-como", "pnrr-como-italiadomani",
 		"pnrr-comune-como", "pnrr-olgiate-comasco", "progetti-egov",
 	}
 	if !slices.Equal(ids, want) {
