@@ -39,9 +39,9 @@ func stateLabel(f formatter, e stateEvent) string {
 
 func stateURL(s catalog.ProjectState) string {
 	if s == "" {
-		return "progetti/per-stato-non-indicato/"
+		return "progetti/filtri/stato-non-indicato/"
 	}
-	return "progetti/per-stato-" + slugify(string(s)) + "/"
+	return "progetti/filtri/stato-" + slugify(string(s)) + "/"
 }
 
 // byState groups projects by state, in the vocabulary's order, the
@@ -147,7 +147,7 @@ func (w *writer) filters(f formatter, projects []*project) []filterPage {
 			}
 			fp := byCode[code]
 			if fp == nil {
-				fp = &filterPage{dir: "progetti/per-" + fc.key + "-" + code, label: label, facet: fc.label.In(f.lang)}
+				fp = &filterPage{dir: "progetti/filtri/" + fc.key + "-" + code, label: label, facet: fc.label.In(f.lang)}
 				byCode[code] = fp
 				codes = append(codes, code)
 			}
@@ -221,6 +221,14 @@ func (w *writer) filterPages(add func(key, rel, lang string, fm frontMatter), f 
 		add(fp.dir, fp.dir+"/_index", f.lang, frontMatter{
 			Title:  fmt.Sprintf("%s: %s", map[string]string{"it": "Progetti", "en": "Projects"}[f.lang], fp.label),
 			Params: params,
+		})
+	}
+	if nav := w.filterNav(f); len(nav) > 0 {
+		add("progetti/filtri", "progetti/filtri/_index", f.lang, frontMatter{
+			Title:  map[string]string{"it": "Filtra i progetti", "en": "Filter the projects"}[f.lang],
+			Layout: "filtri",
+			Params: map[string]any{"filters": nav, "filtersTitle": map[string]string{"it": "Filtra i progetti", "en": "Filter the projects"}[f.lang],
+				"filterComune": map[string]string{"it": "Per comune: ogni comune ha la sua pagina con i propri progetti per stato.", "en": "By municipality: each municipality's page lists its projects by status."}[f.lang]},
 		})
 	}
 }

@@ -125,8 +125,8 @@ func demoProgress(t *testing.T, read func(string) string) {
 		{"progetti/g19b25000060006/index.html", []string{"Provincia di Como", "931.712,00"}},
 		{"comuni/013256/index.html", []string{`class="geo-map"`, "Dove si trova Uggiate con Ronago", "Progetti per stato di attuazione", "Revocato o rinunciato", "Finanziamento erogato"}},
 		{"progetti/index.html", []string{`aria-labelledby="funding-map-t"`, "funding-map-table", "€ per abitante", "nessun progetto",
-			"Filtra i progetti", `href="/progetti/per-stato-erogato/"`, "Senza fonte indicata", "Provincia di Como"}},
-		{"progetti/per-stato-revocato/index.html", []string{"Stato: Revocato o rinunciato", "Tutti i progetti"}},
+			"Filtra i progetti", `href="/progetti/filtri/stato-erogato/"`, "Senza fonte indicata", "Provincia di Como"}},
+		{"progetti/filtri/stato-revocato/index.html", []string{"Stato: Revocato o rinunciato", "Tutti i progetti"}},
 		{"index.html", []string{"Progetti per stato di attuazione", "Finanziamento assegnato", "Finanziamento erogato", "Revocato o rinunciato"}},
 		{"en/index.html", []string{"Projects by status", "Funding paid out", "Withdrawn"}},
 	} {
