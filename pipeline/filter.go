@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/provincia-como/opendata/pipeline/catalog"
 	"github.com/provincia-como/opendata/pipeline/ingest"
+	"github.com/provincia-como/opendata/pipeline/store"
 	"github.com/provincia-como/opendata/pipeline/validate"
 )
 
@@ -144,4 +146,22 @@ func describeFilter(filter map[string]string) string {
 		parts[i] = fmt.Sprintf("%s = %q", k, filter[k])
 	}
 	return strings.Join(parts, ", ")
+}
+
+// filterChanged reports whether an unchanged file must be read again
+// because the dataset's filter changed: the last file was refused (perhaps
+// for the filter), or the published version went through another filter.
+// A filter removed from the catalog is seen when the file next changes.
+func (r *runner) filterChanged(d catalog.Dataset, rec *store.Record) bool {
+	if len(d.Source.Filter) == 0 {
+		return false
+	}
+	if rec.Latest != nil && rec.Latest.Status == catalog.Refused || rec.Current == "" {
+		return true
+	}
+	t, err := r.store.Preview(d.ID, rec.Current)
+	if err != nil {
+		return true
+	}
+	return t.Selection == nil || !maps.Equal(t.Selection.Filter, d.Source.Filter)
 }

@@ -116,4 +116,32 @@ func TestRunFiltersRows(t *testing.T) {
 			t.Errorf("stored selection %+v", tab)
 		}
 	}
+
+	// The same file with another filter is read again: a filter is part of
+	// what the dataset publishes. A wrong column refuses the file, and
+	// fixing the catalog is enough to publish again.
+	for _, step := range []struct {
+		filter string
+		status catalog.Status
+		rows   int
+		line   int // of the row published
+	}{
+		{`{codice_comune: "013041"}`, catalog.Accepted, 1, 4},
+		{`{provincia: "013"}`, catalog.Refused, 1, 4}, // the last good version stays
+		{`{cod_provincia: "013", codice_comune: "013075"}`, catalog.Accepted, 1, 2},
+		{`{cod_provincia: "013", codice_comune: "013075"}`, catalog.Accepted, 1, 2},
+	} {
+		y := strings.Replace(string(src), `{cod_provincia: "013"}`, step.filter, 1)
+		if err := os.WriteFile(p, []byte(y), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		d := f.dataset(f.mustRun(), "progetti-como")
+		if d.Status != step.status || d.Current == nil || d.Current.Rows != step.rows {
+			t.Errorf("filter %s: status %s, current %+v", step.filter, d.Status, d.Current)
+		}
+		tab, err := d.Content()
+		if err != nil || tab == nil || len(tab.Rows) != 1 || tab.Rows[0].Line != step.line {
+			t.Errorf("filter %s: published %+v (%v), want line %d", step.filter, tab, err, step.line)
+		}
+	}
 }

@@ -447,7 +447,13 @@ func (r *runner) process(ctx context.Context, d catalog.Dataset) (Outcome, error
 		return o, err
 	}
 	log := r.log.With("dataset", d.ID)
-	res, err := r.pull(ctx, d, rec)
+	// A changed filter reads the same file again, fetched in full.
+	refilter := r.filterChanged(d, rec)
+	src := rec.Source
+	if refilter {
+		src = catalog.Provenance{}
+	}
+	res, err := r.pull(ctx, d, src)
 	if err != nil {
 		var se *source.Error
 		if !errors.As(err, &se) {
@@ -458,7 +464,7 @@ func (r *runner) process(ctx context.Context, d catalog.Dataset) (Outcome, error
 		o.Changed = rec.Status() != catalog.Stale
 		return o, r.store.Stale(ctx, d.ID, r.now(), se.Message)
 	}
-	if res.NotModified || (rec.Latest != nil && rec.Latest.Status != catalog.Stale && res.Prov.Checksum == rec.Source.Checksum) {
+	if res.NotModified || (rec.Latest != nil && rec.Latest.Status != catalog.Stale && res.Prov.Checksum == rec.Source.Checksum && !refilter) {
 		log.Debug("source unchanged")
 		o.Changed = rec.Status() == catalog.Stale
 		if err := r.store.Unchanged(ctx, d.ID, res.Prov); err != nil {
@@ -506,14 +512,14 @@ func (r *runner) process(ctx context.Context, d catalog.Dataset) (Outcome, error
 
 // pull gets the dataset's file: the clerks' newest upload if there is one,
 // else the catalog source.
-func (r *runner) pull(ctx context.Context, d catalog.Dataset, rec *store.Record) (*source.Result, error) {
+func (r *runner) pull(ctx context.Context, d catalog.Dataset, prev catalog.Provenance) (*source.Result, error) {
 	if r.inbox != nil {
 		res, err := r.inbox.Latest(ctx, d.ID)
 		if err != nil || res != nil {
 			return res, err
 		}
 	}
-	return r.fetch.Fetch(ctx, d.Source, rec.Source)
+	return r.fetch.Fetch(ctx, d.Source, prev)
 }
 
 // Judge reads a file and validates it against a schema: the same code for
