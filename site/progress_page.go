@@ -309,6 +309,9 @@ func (w *writer) fundingMap(f formatter, m *geo.Map) map[string]any {
 			continue // listed in the legend's count, not one by one
 		}
 		e := map[string]any{"name": cmp.Or(fg.Name, w.m.placeName(fg.Code, f.lang)), "code": fg.Code, "onMap": fg.OnMap}
+		if !fg.OnMap {
+			e["name"] = fmt.Sprint(e["name"], map[string]string{"it": " (fuori dalla mappa)", "en": " (not on the map)"}[f.lang])
+		}
 		if fg.Kind == geo.Valued {
 			e["value"] = euro(fg.Value)
 		} else {
@@ -327,7 +330,8 @@ func (w *writer) fundingMap(f formatter, m *geo.Map) map[string]any {
 		legend = append(legend, map[string]any{"label": cl.Label, "count": f.integer(cl.Count)})
 	}
 	out := map[string]any{"svg": res.SVG, "rows": rows, "legend": legend, "title": title,
-		"tableTitle": map[string]string{"it": "Finanziamenti per abitante, comune per comune", "en": "Funding per resident, municipality by municipality"}[f.lang],
+		"perResident": map[string]string{"it": "€ per abitante", "en": "€ per resident"}[f.lang],
+		"tableTitle":  map[string]string{"it": "Finanziamenti per abitante, comune per comune", "en": "Funding per resident, municipality by municipality"}[f.lang],
 	}
 	if len(province) > 0 {
 		s := sumFunding(province)

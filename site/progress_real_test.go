@@ -12,6 +12,10 @@ import (
 	"github.com/provincia-como/opendata/pipeline/catalog"
 )
 
+// selectionOf7707 is the filter the demo's dataset keeps the national
+// file's rows with: 7,707 read.
+var selectionOf7707 = catalog.Selection{Filter: map[string]string{"cod_provincia": "013"}, Read: 7707}
+
 // padigitaleFields maps the headers of PA digitale's file to the fields of
 // the padigitale schema (schemas/padigitale.json), as ingest does.
 var padigitaleFields = map[string]string{
