@@ -404,6 +404,8 @@ func (w *writer) progress(f formatter, p *project, params map[string]any) {
 			params["since"] = f.date(g.Current.Since)
 		}
 		params["stateSource"] = g.Current.From.Dataset.Dataset.Title.In(f.lang)
+	} else {
+		params["stato"] = noState.In(f.lang)
 	}
 	var hist []map[string]any
 	for _, e := range g.History {
