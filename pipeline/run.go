@@ -184,7 +184,7 @@ func Run(ctx context.Context, cfg Config, deps Deps) (*Result, error) {
 		return nil, err
 	}
 	schemas := set.byRef
-	r := &runner{cat: cat, schemas: schemas, sources: set.src, store: st, fetch: fetcher, log: log, now: now, outDir: cfg.OutDir}
+	r := &runner{cat: cat, schemas: schemas, sources: set.src, store: st, fetch: fetcher, log: log, now: now, outDir: cfg.OutDir, files: cfg.Catalog}
 	switch {
 	case deps.Inbox != nil:
 		r.inbox = deps.Inbox
@@ -422,7 +422,7 @@ func (r *runner) fillOutcomes(res *Result) {
 // snapshot gathers the state of every dataset from the store; the tables
 // are read only with withTables, else left to each state's LoadTable.
 func (r *runner) snapshot(cat *catalog.Catalog, schemas map[string]*validate.Schema, now func() time.Time, withTables bool) (*catalog.Build, error) {
-	build := &catalog.Build{Portal: cat.Portal, Generated: now().UTC(), Schemas: map[string]*catalog.Schema{}}
+	build := &catalog.Build{Portal: cat.Portal, Generated: now().UTC(), Schemas: map[string]*catalog.Schema{}, Files: r.files}
 	for name, s := range schemas {
 		build.Schemas[name] = s.Info()
 	}
@@ -456,6 +456,8 @@ type runner struct {
 	// outDir receives the downloads of a dataset as soon as a new version
 	// is accepted, while its table is still in memory.
 	outDir string
+	// files is the catalog folder, handed to the portal (Build.Files).
+	files fs.FS
 }
 
 // each processes datasets with at most workers at once. A dataset's bad
@@ -483,6 +485,8 @@ func (r *runner) process(ctx context.Context, d catalog.Dataset) (Outcome, error
 	}
 	log := r.log.With("dataset", d.ID)
 	sum, recheck := r.schemaChanged(d, rec)
+	// A changed filter reads the same file again, fetched in full.
+	refilter := r.filterChanged(d, rec)
 	res, err := r.pulled(ctx, d, rec)
 	if err != nil {
 		var se *source.Error
@@ -494,7 +498,7 @@ func (r *runner) process(ctx context.Context, d catalog.Dataset) (Outcome, error
 		o.Changed = rec.Status() != catalog.Stale
 		return o, r.store.Stale(ctx, d.ID, r.now(), se.Message)
 	}
-	if !recheck && (res.NotModified || (rec.Latest != nil && rec.Latest.Status != catalog.Stale && res.Prov.Checksum == rec.Source.Checksum)) {
+	if !recheck && !refilter && (res.NotModified || (rec.Latest != nil && rec.Latest.Status != catalog.Stale && res.Prov.Checksum == rec.Source.Checksum)) {
 		log.Debug("source unchanged")
 		o.Changed = rec.Status() == catalog.Stale
 		if err := r.store.Unchanged(ctx, d.ID, res.Prov); err != nil {
@@ -513,7 +517,7 @@ func (r *runner) process(ctx context.Context, d catalog.Dataset) (Outcome, error
 		o.Status = after.Status()
 		return o, nil
 	}
-	issues, t, err := r.Judge(ctx, d.Schema, res.Name, res.Data, d.Source.Sheet)
+	issues, t, err := r.judgeDataset(ctx, d, res.Name, res.Data)
 	if err != nil {
 		return o, fmt.Errorf("dataset %s: %w", d.ID, err)
 	}
@@ -708,7 +712,8 @@ func (r *runner) pull(ctx, fetchCtx context.Context, d catalog.Dataset, rec *sto
 		}
 	}
 	prev := rec.Source
-	if _, recheck := r.schemaChanged(d, rec); recheck {
+	_, recheck := r.schemaChanged(d, rec)
+	if recheck || r.filterChanged(d, rec) {
 		prev = catalog.Provenance{} // the bytes are needed, not a 304
 	}
 	return r.fetch.Fetch(fetchCtx, d.Source, prev)
@@ -773,7 +778,7 @@ func (r *runner) state(d catalog.Dataset, withTable bool) (*catalog.DatasetState
 		// The portal shows every row of the registry (a page per comune)
 		// and of the projects (a page per project); of the other datasets
 		// it shows a preview, and their tables stay on disk.
-		if d.Schema == RegistrySchema || d.Schema == ProjectsSchema {
+		if d.Schema == RegistrySchema || catalog.IsProjects(d.Schema) {
 			if st.Table, err = st.LoadTable(); err != nil {
 				return nil, err
 			}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/provincia-como/opendata/pipeline/catalog"
+	"github.com/provincia-como/opendata/pipeline/geo"
 )
 
 // model is the catalog build read into what the pages need: the registry of
@@ -23,6 +24,16 @@ type model struct {
 	// byComune and byPublisher index projects and datasets by ISTAT code.
 	byComune    map[string][]*project
 	byPublisher map[string][]*catalog.DatasetState
+	// ceased maps names of comuni merged into others to their successor;
+	// unplaced lists rows whose comune could not be found (progress_model.go).
+	ceased   map[string]string
+	unplaced []unplacedRow
+	// The map of the comuni, loaded once (progress_page.go).
+	geo       *geo.Map
+	geoDone   bool
+	geoIssues []catalog.Issue
+	geoErr    error
+	states    map[catalog.ProjectState]int
 }
 
 type comune struct {
@@ -50,6 +61,9 @@ type project struct {
 type source struct {
 	Dataset *catalog.DatasetState
 	Line    int
+	// rec and raw are the row's values, for the facts it reports.
+	rec map[string]any
+	raw map[string]string
 }
 
 // identity is what makes two rows the same project: the CUP, the national
@@ -79,19 +93,6 @@ func (p project) text(field string) string {
 func (p project) num(field string) (float64, bool) {
 	v, ok := p.rec[field].(float64)
 	return v, ok
-}
-
-// total is the declared total funding, or the sum of the sources.
-func (p project) total() float64 {
-	if v, ok := p.num("finanziamento_totale"); ok {
-		return v
-	}
-	var sum float64
-	for _, s := range fundingSources {
-		v, _ := p.num(s.Field)
-		sum += v
-	}
-	return sum
 }
 
 func (p project) title() string {
@@ -148,7 +149,7 @@ func newModel(b *catalog.Build) (*model, error) {
 	known := map[string]int{} // identity -> index in m.projects
 	for i := range b.Datasets {
 		d := &b.Datasets[i]
-		if d.Dataset.Schema != catalog.ProjectsSchema || !published(d) {
+		if !catalog.IsProjects(d.Dataset.Schema) || !published(d) {
 			continue
 		}
 		t, err := d.Content()
@@ -161,15 +162,16 @@ func newModel(b *catalog.Build) (*model, error) {
 			id := p.identity()
 			if k, dup := known[id]; dup && id != "" {
 				first := &m.projects[k]
-				first.Also = append(first.Also, source{Dataset: d, Line: p.Line})
-				for _, c := range p.comuni() {
+				first.Also = append(first.Also, source{Dataset: d, Line: p.Line, rec: rec, raw: raw})
+				addParts(first, &p)
+				for _, c := range m.comuniOf(&p) {
 					if !slices.Contains(first.Comuni, c) {
 						first.Comuni = append(first.Comuni, c)
 					}
 				}
 				continue
 			}
-			slug := slugify(p.text("codice_progetto"))
+			slug := slugify(cmp.Or(p.text("codice_progetto"), p.text("cup")))
 			if slug == "" {
 				slug = slugify(d.Dataset.ID + "-" + strconv.Itoa(t.Rows[r].Line))
 			}
@@ -178,7 +180,7 @@ func newModel(b *catalog.Build) (*model, error) {
 				slug += "-" + strconv.Itoa(n)
 			}
 			p.Slug = slug
-			p.Comuni = p.comuni()
+			p.Comuni = m.comuniOf(&p)
 			if id != "" {
 				known[id] = len(m.projects)
 			}

@@ -119,6 +119,7 @@ func (w *writer) groups(langs []string) ([]group, error) {
 		w.paginate(add, f, "datasets", len(byTitle), catalogPage, w.catalog(f), func(i int) map[string]any { return w.catalogItem(f, byTitle[i]) })
 		w.paginate(add, f, "comuni", len(w.m.comuni), comuniPage, w.comuniIndex(f), func(i int) map[string]any { return w.comuneItem(f, &w.m.comuni[i]) })
 		w.paginate(add, f, "progetti", len(projects), listPage, w.projectsIndex(f), func(i int) map[string]any { return w.projectItem(f, projects[i]) })
+		w.filterPages(add, f, projects)
 		w.paginate(add, f, "qualita", len(attention), listPage, w.quality(f), func(i int) map[string]any { return w.qualityItem(f, attention[i]) })
 		add("temi", "temi/_index", lang, w.themesIndex(f))
 		for _, th := range w.themes(f) {
@@ -232,9 +233,9 @@ func (w *writer) projectItem(f formatter, p *project) map[string]any {
 		"url":    "progetti/" + p.Slug + "/",
 		"code":   p.text("codice_progetto"),
 		"cup":    p.text("cup"),
-		"comune": w.comuneLinks(p.Comuni[:min(1, len(p.Comuni))]),
-		"stato":  p.text("stato"),
-		"total":  f.money(p.total()),
+		"comune": w.places(f, p, false),
+		"stato":  stateLabel(f, p.progress(f, w.today()).Current),
+		"total":  p.amountText(f),
 	}
 }
 
@@ -264,7 +265,18 @@ func (w *writer) projectsByAmount() []*project {
 	for i := range w.m.projects {
 		out[i] = &w.m.projects[i]
 	}
-	slices.SortStableFunc(out, func(a, b *project) int { return cmp.Compare(b.total(), a.total()) })
+	// Projects whose amount is not stated come last, not as zero.
+	slices.SortStableFunc(out, func(a, b *project) int {
+		va, oka := a.amount()
+		vb, okb := b.amount()
+		if oka != okb {
+			if oka {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Compare(vb, va)
+	})
 	return out
 }
 
@@ -303,10 +315,7 @@ func (w *writer) updates() []update {
 
 func (w *writer) home(f formatter) frontMatter {
 	b := w.m.b
-	var total float64
-	for _, p := range w.m.projects {
-		total += p.total()
-	}
+	sum := sumFunding(w.m.all())
 	var ups []map[string]any
 	var feed []map[string]any
 	for i, u := range w.updates() {
@@ -335,24 +344,27 @@ func (w *writer) home(f formatter) frontMatter {
 			refused++
 		}
 	}
+	params := map[string]any{
+		"intro":         b.Portal.Description.In(f.lang),
+		"datasets":      f.integer(len(b.Datasets)),
+		"comuni":        f.integer(len(w.m.comuni)),
+		"projects":      f.integer(len(w.m.projects)),
+		"funding":       moneyOr(f, sum.Total, sum.Known > 0),
+		"fundingCounts": countsLine(f, sum),
+		"attention":     f.integer(refused),
+		"updates":       ups,
+		"feed":          feed,
+		"generated":     f.dateTime(b.Generated),
+		"generatedISO":  stamp(b.Generated),
+	}
+	w.homeProgress(f, params)
 	return frontMatter{
 		Title:       b.Portal.Title.In(f.lang),
 		Description: b.Portal.Description.In(f.lang),
 		Date:        stamp(b.Generated),
 		Lastmod:     stamp(b.Generated),
 		Outputs:     []string{"html", "atom"},
-		Params: map[string]any{
-			"intro":        b.Portal.Description.In(f.lang),
-			"datasets":     f.integer(len(b.Datasets)),
-			"comuni":       f.integer(len(w.m.comuni)),
-			"projects":     f.integer(len(w.m.projects)),
-			"funding":      f.money(total),
-			"attention":    f.integer(refused),
-			"updates":      ups,
-			"feed":         feed,
-			"generated":    f.dateTime(b.Generated),
-			"generatedISO": stamp(b.Generated),
-		},
+		Params:      params,
 	}
 }
 
@@ -558,6 +570,7 @@ func (w *writer) dataset(f formatter, d *catalog.DatasetState) frontMatter {
 	p["history"] = hist
 	if t := previewOf(d); t != nil {
 		p["preview"] = w.preview(f, d, t)
+		p["selection"] = selection(f, d, t)
 	}
 	var dls []map[string]any
 	for _, dl := range d.Downloads {
@@ -787,69 +800,52 @@ const topComuni = 20
 // projectsIndex is the overview of funding; the layout lists the projects,
 // paginated, from their own pages.
 func (w *writer) projectsIndex(f formatter) frontMatter {
-	perComune := map[string]float64{}
-	countComune := map[string]int{}
-	perSource := make([]float64, len(fundingSources))
-	var total float64
-	for _, p := range w.m.projects {
-		t := p.total()
-		total += t
-		main := p.text("codice_comune")
-		perComune[main] += t
-		countComune[main]++
-		for i, s := range fundingSources {
-			v, _ := p.num(s.Field)
-			perSource[i] += v
-		}
+	perComune := map[string][]*project{}
+	for _, p := range w.m.all() {
+		main := p.mainPlace()
+		perComune[main] = append(perComune[main], p)
 	}
+	sum := sumFunding(w.m.all())
+	sums := make(map[string]funding, len(perComune))
 	codes := make([]string, 0, len(perComune))
-	for c := range perComune {
+	for c, ps := range perComune {
 		codes = append(codes, c)
+		sums[c] = sumFunding(ps)
 	}
 	slices.SortFunc(codes, func(a, b string) int {
-		return cmp.Or(cmp.Compare(perComune[b], perComune[a]), cmp.Compare(a, b))
+		return cmp.Or(cmp.Compare(sums[b].Total, sums[a].Total), cmp.Compare(a, b))
 	})
 	var comuni []map[string]any
 	for _, c := range codes[:min(topComuni, len(codes))] {
-		e := map[string]any{"name": w.m.comuneName(c), "count": f.integer(countComune[c]), "total": f.money(perComune[c])}
+		s := sums[c]
+		e := map[string]any{"name": w.m.placeName(c, f.lang), "count": f.integer(s.Count), "total": moneyOr(f, s.Total, s.Known > 0)}
+		if s.Known < s.Count {
+			e["unknown"] = f.integer(s.Count-s.Known) + map[string]string{"it": " senza importo indicato", "en": " with no amount stated"}[f.lang]
+		}
 		if w.m.byCode[c] != nil {
 			e["url"] = "comuni/" + c + "/"
 		}
 		comuni = append(comuni, e)
 	}
-	var sources []map[string]any
-	var bars []bar
-	for i, s := range fundingSources {
-		if perSource[i] == 0 {
-			continue
-		}
-		sources = append(sources, map[string]any{"label": s.Label.In(f.lang), "total": f.money(perSource[i])})
-		bars = append(bars, bar{s.Label.In(f.lang), perSource[i], f.money(perSource[i])})
+	sources, bars := sourceRows(f, sum)
+	params := map[string]any{
+		"count":      f.integer(len(w.m.projects)),
+		"total":      moneyOr(f, sum.Total, sum.Known > 0),
+		"counts":     countsLine(f, sum),
+		"comuni":     comuni,
+		"moreComuni": len(codes) > topComuni,
+		"sources":    sources,
+		"chart":      chart(bars),
 	}
+	w.overview(f, params)
 	return frontMatter{
-		Title: map[string]string{"it": "Progetti e finanziamenti", "en": "Projects and funding"}[f.lang],
-		Params: map[string]any{
-			"count":      f.integer(len(w.m.projects)),
-			"total":      f.money(total),
-			"comuni":     comuni,
-			"moreComuni": len(codes) > topComuni,
-			"sources":    sources,
-			"chart":      chart(bars),
-		},
+		Title:  map[string]string{"it": "Progetti e finanziamenti", "en": "Projects and funding"}[f.lang],
+		Params: params,
 	}
 }
 
 func (w *writer) project(f formatter, p *project) frontMatter {
-	var rows []map[string]any
-	var bars []bar
-	for _, s := range fundingSources {
-		v, ok := p.num(s.Field)
-		if !ok || v == 0 {
-			continue
-		}
-		rows = append(rows, map[string]any{"label": s.Label.In(f.lang), "value": f.money(v)})
-		bars = append(bars, bar{s.Label.In(f.lang), v, f.money(v)})
-	}
+	rows, bars := sourceRows(f, sumFunding([]*project{p}))
 	var dates []map[string]string
 	for _, d := range projectDates {
 		pl, ac := p.text(d.Planned), p.text(d.Actual)
@@ -866,12 +862,12 @@ func (w *writer) project(f formatter, p *project) frontMatter {
 		"misura":      p.text("misura"),
 		"ente":        p.text("ente_titolare"),
 		"attuatore":   p.text("soggetto_attuatore"),
-		"comuni":      w.comuneLinks(p.Comuni),
+		"comuni":      w.places(f, p, true),
 		"stato":       p.text("stato"),
 		"convenzione": f.isoDate(p.text("data_convenzione")),
 		"dates":       dates,
 		"funding":     rows,
-		"total":       f.money(p.total()),
+		"total":       p.amountText(f),
 		"chart":       chart(bars),
 		"dataset":     p.Dataset.Dataset.Title.In(f.lang),
 		"datasetURL":  datasetURL(p.Dataset.Dataset.ID),
@@ -885,6 +881,7 @@ func (w *writer) project(f formatter, p *project) frontMatter {
 		params["progress"] = f.percent(v)
 		params["progressValue"] = min(max(v, 0), 100)
 	}
+	w.progress(f, p, params)
 	return frontMatter{
 		Title:       p.title(),
 		Description: p.text("descrizione"),
@@ -912,12 +909,11 @@ func (w *writer) comune(f formatter, c *comune) frontMatter {
 		})
 	}
 	var ps []map[string]any
-	var total float64
+	sum := sumFunding(w.m.projectsOf(c.Code))
 	for _, p := range w.m.projectsOf(c.Code) {
-		total += p.total()
 		ps = append(ps, map[string]any{
 			"title": p.title(), "url": "progetti/" + p.Slug + "/",
-			"total": f.money(p.total()), "stato": p.text("stato"),
+			"total": p.amountText(f), "stato": p.text("stato"),
 		})
 	}
 	params := map[string]any{
@@ -926,8 +922,10 @@ func (w *writer) comune(f formatter, c *comune) frontMatter {
 		"catastale": c.Catastale,
 		"datasets":  ds,
 		"projects":  ps,
-		"total":     f.money(total),
+		"total":     moneyOr(f, sum.Total, sum.Known > 0),
+		"counts":    countsLine(f, sum),
 	}
+	w.comuneProgress(f, c, params)
 	if c.Population != nil {
 		params["population"] = f.auto(*c.Population)
 	}
@@ -998,12 +996,14 @@ func (w *writer) quality(f formatter) frontMatter {
 			ok++
 		}
 	}
+	params := map[string]any{
+		"ok":  f.integer(ok),
+		"bad": f.integer(len(w.m.b.Datasets) - ok),
+	}
+	w.qualityProgress(f, params)
 	return frontMatter{
-		Title: map[string]string{"it": "Qualità dei dati", "en": "Data quality"}[f.lang],
-		Params: map[string]any{
-			"ok":  f.integer(ok),
-			"bad": f.integer(len(w.m.b.Datasets) - ok),
-		},
+		Title:  map[string]string{"it": "Qualità dei dati", "en": "Data quality"}[f.lang],
+		Params: params,
 	}
 }
 

@@ -24,7 +24,7 @@ func TestDemoPortal(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("demo build: exit %d (0 expected: the only refused file is an example)\n%s%s", code, stdout, stderr)
 	}
-	if !strings.Contains(stdout, "11 datasets, 10 accepted, 1 refused (1 expected: example data)") || !strings.Contains(stdout, "pnrr-olgiate-comasco (example: expected") {
+	if !strings.Contains(stdout, "14 datasets, 13 accepted, 1 refused (1 expected: example data)") || !strings.Contains(stdout, "pnrr-olgiate-comasco (example: expected") {
 		t.Errorf("summary:\n%s", stdout)
 	}
 	cat, err := config.Load(datasets.FS)
@@ -101,6 +101,47 @@ func TestDemoPortal(t *testing.T) {
 	}
 	for link, page := range broken {
 		t.Errorf("%s links %s, which does not exist", page, link)
+	}
+	demoProgress(t, read)
+}
+
+// demoProgress checks the pages of project progress on the real PA
+// digitale 2026 rows: the national files filtered for Como, the states
+// mapped, Ronago's "N/D" row placed in Uggiate con Ronago, the maps.
+func demoProgress(t *testing.T, read func(string) string) {
+	t.Helper()
+	for _, tt := range []struct {
+		page string
+		want []string
+	}{
+		// 121 of the 7,707 rows of the national file are Como's.
+		{"datasets/padigitale-comuni-145-como/index.html", []string{"Righe tenute", "121 delle 7.707 righe del file candidature_finanziate_145.csv", "cod_provincia = «013»"}},
+		{"datasets/padigitale-comuni-131-como/index.html", []string{"200 delle 11.856 righe"}},
+		// Ronago's grant, withdrawn: its comune code reads "N/D".
+		{"progetti/j81f22003870006/index.html", []string{"Comune di Ronago", `href="/comuni/013256/"`, "Uggiate con Ronago",
+			"Revocato o rinunciato", "19 aprile 2024", "Finanziamento assegnato", "3 gennaio 2023", `role="img"`, "Cronologia del progetto"}},
+		{"en/progetti/j81f22003870006/index.html", []string{"Withdrawn", "19 April 2024", "Project timeline", "today"}},
+		// Paid out: paid equals funded.
+		{"progetti/h51f22002960006/index.html", []string{"Finanziamento erogato", "13 agosto 2025", "32.589,00 € / 32.589,00 €", "100 %"}},
+		// The Province's own grant is the Province's, not Como's.
+		{"progetti/g19b25000060006/index.html", []string{"Provincia di Como", "931.712,00"}},
+		{"comuni/013256/index.html", []string{`class="geo-map"`, "Dove si trova Uggiate con Ronago", "Progetti per stato di attuazione", "Revocato o rinunciato", "Finanziamento erogato"}},
+		{"progetti/index.html", []string{`aria-labelledby="funding-map-t"`, "funding-map-table", "€ per abitante", "nessun progetto",
+			"Filtra i progetti", `href="/progetti/filtri/stato-erogato/"`, "Senza fonte indicata", "Provincia di Como"}},
+		{"progetti/filtri/stato-revocato/index.html", []string{"Stato: Revocato o rinunciato", "Tutti i progetti"}},
+		{"index.html", []string{"Progetti per stato di attuazione", "Finanziamento assegnato", "Finanziamento erogato", "Revocato o rinunciato"}},
+		{"en/index.html", []string{"Projects by status", "Funding paid out", "Withdrawn"}},
+	} {
+		page := read(tt.page)
+		for _, w := range tt.want {
+			if !strings.Contains(page, w) {
+				t.Errorf("%s: missing %q", tt.page, w)
+			}
+		}
+	}
+	// Nothing left without a comune: the quality page reports no row.
+	if q := read("qualita/index.html"); strings.Contains(q, "non è attribuito a nessun comune") {
+		t.Error("a row's comune could not be placed")
 	}
 }
 

@@ -1,6 +1,9 @@
 package catalog
 
-import "time"
+import (
+	"io/fs"
+	"time"
+)
 
 // Build is everything a run knows that the portal and the exports show: the
 // catalog, and for each dataset its published version, history and status.
@@ -10,6 +13,9 @@ type Build struct {
 	Datasets  []DatasetState
 	// Schemas by name, for the schema tables on dataset pages.
 	Schemas map[string]*Schema
+	// Files is the catalog folder, for the files the portal draws from
+	// besides the datasets (the comuni's boundaries); nil when unknown.
+	Files fs.FS `json:"-"`
 }
 
 // DatasetState is one dataset after a run.

@@ -63,6 +63,9 @@ type Dataset struct {
 	Example bool `yaml:"example,omitempty" json:"example,omitempty"`
 	// Provenance says where the data comes from and under which licence.
 	Provenance string `yaml:"provenance,omitempty" json:"provenance,omitempty"`
+	// States maps the publisher's own state codes ("A", "Chiuso") to the
+	// portal's (ProjectStates), for the projects of the dataset.
+	States map[string]ProjectState `yaml:"states,omitempty" json:"states,omitempty"`
 	// File is the catalog file that declared the dataset, for messages.
 	File string `yaml:"-" json:"-"`
 }
@@ -77,6 +80,10 @@ type Source struct {
 	Sheet string `yaml:"sheet,omitempty" json:"sheet,omitempty"`
 	// Timeout bounds the wait for the source; zero fields take the portal's.
 	Timeout Timeout `yaml:"timeout,omitempty" json:"-"`
+	// Filter keeps only the rows whose columns hold the given values, by
+	// header or field name (cod_provincia: "013"): a national file
+	// republished for the Province's rows, the file itself left verbatim.
+	Filter map[string]string `yaml:"filter,omitempty" json:"filter,omitempty"`
 }
 
 // Timeout bounds how long the pipeline waits for a remote source, so that

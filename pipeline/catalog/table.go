@@ -13,6 +13,16 @@ type Table struct {
 	// Columns that match no field are kept with an empty Field.
 	Columns []Column
 	Rows    []Row
+	// Selection says which rows of the file were kept when the dataset
+	// keeps only some (Source.Filter); nil when all were.
+	Selection *Selection `json:",omitempty"`
+}
+
+// Selection is the filter a table went through: Read rows were read from
+// the file, len(Rows) of them kept.
+type Selection struct {
+	Filter map[string]string
+	Read   int
 }
 
 // Column is one column of the file.

@@ -163,6 +163,7 @@ func validateDatasets(fsys fs.FS, docs []*doc) []error {
 		if err := checkSource(fsys, d); err != nil {
 			errs = append(errs, err)
 		}
+		errs = append(errs, checkProgress(d)...)
 		if ds.Schedule != "" && !cronSpec(ds.Schedule) {
 			errs = append(errs, badSchedule(d, ds.Schedule))
 		}

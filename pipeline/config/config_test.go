@@ -173,7 +173,8 @@ func TestLoadDemoCatalog(t *testing.T) {
 		ids = append(ids, d.ID)
 	}
 	want := []string{
-		"classificazioni-comuni-como", "comuni", "contratti-comuni-como-2013", "localizzazione-pnrr-como", "padigitale-notifiche-como", "pnrr-cantu", "pnrr-como", "pnrr-como-italiadomani",
+		"classificazioni-comuni-como", "comuni", "contratti-comuni-como-2013", "localizzazione-pnrr-como", "padigitale-altri-enti-como", "padigitale-comuni-131-como",
+		"padigitale-comuni-145-como", "padigitale-notifiche-como", "pnrr-cantu", "pnrr-como", "pnrr-como-italiadomani",
 		"pnrr-comune-como", "pnrr-olgiate-comasco", "progetti-egov",
 	}
 	if !slices.Equal(ids, want) {

@@ -55,5 +55,5 @@ func Frequencies() []string {
 // themselves live in the schemas package; the list is repeated here so that
 // a typing error in a catalog file is caught with its line.
 func Schemas() []string {
-	return []string{"comuni", "progetti", "tabella", "l190"}
+	return []string{"comuni", "progetti", "padigitale", "tabella", "l190"}
 }

@@ -199,4 +199,72 @@ describe('portal', { skip: skip || false }, () => {
     }
     console.log(`largest page: ${largest.page}, ${largest.bytes} bytes with its CSS and JS (${pages.length} pages)`);
   });
+
+  // Project progress (issue 14): the pages of state, payments, time, the
+  // filters, and the maps, on the real PA digitale 2026 rows.
+
+  test('progress pages pass axe: project timeline, filter, comune by state, home by state', async () => {
+    // Ronago's grant, withdrawn; its comune code reads "N/D".
+    const page = await checkPage('/progetti/j81f22003870006/', { texts: ['Revocato o rinunciato', 'Uggiate con Ronago', 'oggi'], shot: 'progress-project' });
+    assert.ok(page);
+    await checkPage('/en/progetti/h51f22002960006/', { texts: ['Funding paid out', 'Paid against funded', '100%'] });
+    await checkPage('/progetti/filtri/stato-erogato/', { texts: ['Finanziamento erogato', 'Tutti i progetti'] });
+    await checkPage('/progetti/filtri/', { texts: ['Finanziamento erogato', 'PNRR'] });
+    await checkPage('/comuni/013256/', { texts: ['Uggiate con Ronago', 'Progetti per stato di attuazione'], shot: 'progress-comune' });
+    await checkPage('/', { texts: ['Progetti per stato di attuazione', 'Finanziamento erogato'] });
+    await checkPage('/qualita/', { texts: ['Olgiate Comasco'] });
+  });
+
+  test('the timeline is an image with a title, today marked', async () => {
+    const { page, context } = await open('/progetti/j81f22003870006/');
+    try {
+      const svg = page.locator('figure.timeline svg');
+      assert.equal(await svg.getAttribute('role'), 'img');
+      assert.match(await svg.locator('title').first().textContent(), /Cronologia/);
+      assert.match(await svg.locator('desc').first().textContent(), /oggi: \d+ \w+ \d{4}/);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the map of funding per resident: role, title, and the same figures as its table', async () => {
+    const { page, context } = await open('/progetti/', { width: 1280, height: 900 });
+    try {
+      const svg = page.locator('svg.geo-map');
+      assert.equal(await svg.count(), 1, 'no map on the projects overview');
+      assert.equal(await svg.getAttribute('role'), 'img');
+      const labelledby = await svg.getAttribute('aria-labelledby');
+      const title = await page.locator(`[id="${labelledby}"]`).textContent();
+      assert.match(title, /finanziamenti per abitante/i, `map title: ${title}`);
+      const markup = await svg.evaluate((el) => el.outerHTML);
+      assert.ok(markup.length < 40 * 1024, `the map weighs ${markup.length} bytes inline`);
+      // Every comune on the map says "name: value" in its tooltip; the
+      // table gives the same value in its last column.
+      const onMap = Object.fromEntries((await svg.locator('path > title').allTextContents()).map((t) => {
+        const i = t.lastIndexOf(': ');
+        return [t.slice(0, i), t.slice(i + 2)];
+      }).filter(([, v]) => v !== 'nessun progetto'));
+      const inTable = Object.fromEntries(await page.locator('#funding-map-table tbody tr').evaluateAll((trs) => trs.map((tr) => [
+        tr.querySelector('th').innerText.trim(), tr.querySelector('td:last-child').innerText.trim(),
+      ])));
+      assert.ok(Object.keys(inTable).length > 100, `only ${Object.keys(inTable).length} comuni in the table`);
+      assert.deepEqual(onMap, inTable, 'the map and its table disagree');
+      // A comune with no projects is told apart from zero in the legend.
+      assert.match(markup, /nessun progetto/);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('each comune has a locator map', async () => {
+    const { page, context } = await open('/comuni/013256/');
+    try {
+      const svg = page.locator('svg.geo-map');
+      assert.equal(await svg.getAttribute('role'), 'img');
+      const title = await page.locator(`[id="${await svg.getAttribute('aria-labelledby')}"]`).textContent();
+      assert.equal(title, 'Dove si trova Uggiate con Ronago nella provincia');
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -91,6 +91,28 @@ func run(shared, out string) error {
 			return fmt.Errorf("%s: %w", s.name, err)
 		}
 	}
+	return copyPADigitale(shared, out)
+}
+
+// padigitaleFiles are PA digitale 2026's national files of funded
+// applications: copied byte for byte, since each dataset keeps Como's rows
+// with source.filter; each is under 5 MB.
+var padigitaleFiles = []string{"candidature_finanziate_131.csv", "candidature_finanziate_145.csv", "candidature_altrienti_finanziate.csv"}
+
+func copyPADigitale(shared, out string) error {
+	dir := filepath.Join(out, "padigitale2026")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, name := range padigitaleFiles {
+		data, err := os.ReadFile(filepath.Join(shared, "data", "padigitale2026", name))
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
