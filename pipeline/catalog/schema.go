@@ -19,6 +19,9 @@ const (
 	TypeNumber  FieldType = "number"
 	TypeBoolean FieldType = "boolean"
 	TypeDate    FieldType = "date"
+	// TypeDatetime values are "2006-01-02T15:04:05", with "Z" or an offset
+	// when the source had a zone.
+	TypeDatetime FieldType = "datetime"
 )
 
 // Field describes one column a schema expects, as ingest and the portal need
