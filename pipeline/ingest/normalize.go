@@ -18,6 +18,9 @@ const (
 	kindInteger
 	kindDate
 	kindBool
+	// kindInfer marks a free column: its type comes from all its values
+	// (see infer.go).
+	kindInfer
 )
 
 // conv reads the cells of one column.
