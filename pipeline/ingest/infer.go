@@ -174,7 +174,7 @@ func digitsOnly(s string) bool {
 
 // classifyText gives the shape and value of a cell's text (trimmed).
 func classifyText(t string) (shape, any) {
-	if t == "" || isMissing(t) || strings.EqualFold(t, "n.a.") {
+	if t == "" || isMissing(t) {
 		return shMissing, nil
 	}
 	c := t[0]
@@ -347,28 +347,62 @@ func parseDateTime(s string) (string, bool, bool) {
 	if !ok {
 		return "", false, false
 	}
-	rest := strings.TrimSpace(s[cut:])
-	if cut < len(s) && s[cut] == 'T' {
-		rest = s[cut+1:]
-	}
-	if rest == "" {
+	if cut == len(s) {
 		return d, false, true
 	}
-	clock, ok := parseClock(rest)
+	rest := strings.TrimSpace(s[cut+1:])
+	var buf [40]byte
+	out := append(buf[:0], d...)
+	out = append(out, 'T')
+	out, ok = appendClock(out, rest)
 	if !ok {
 		return "", false, false
 	}
-	return d + "T" + clock, true, true
+	return string(out), true, true
 }
 
-// parseClock reads hh:mm[:ss[.fff]] with an optional zone (Z, ±hh:mm,
-// ±hhmm) into "15:04:05" and the zone; fractions of a second are dropped.
-func parseClock(s string) (string, bool) {
-	zone := ""
-	if strings.HasSuffix(s, "Z") {
-		zone, s = "Z", s[:len(s)-1]
-	} else if i := strings.LastIndexAny(s, "+-"); i > 0 {
-		z := s[i+1:]
+// appendClock reads hh:mm[:ss[.fff]] with an optional zone (Z, ±hh:mm,
+// ±hhmm, ±hh) and appends it as "15:04:05" and the zone; fractions of a
+// second are dropped.
+func appendClock(out []byte, s string) ([]byte, bool) {
+	var v [3]int
+	n, i := 0, 0
+	for n < 3 {
+		start := i
+		for i < len(s) && i-start < 2 && s[i] >= '0' && s[i] <= '9' {
+			v[n] = v[n]*10 + int(s[i]-'0')
+			i++
+		}
+		if i == start {
+			return out, false
+		}
+		n++
+		if i < len(s) && s[i] == ':' && n < 3 {
+			i++
+			continue
+		}
+		break
+	}
+	if n < 2 || v[0] > 23 || v[1] > 59 || v[2] > 60 {
+		return out, false
+	}
+	if i < len(s) && s[i] == '.' && n == 3 {
+		i++
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+	}
+	for _, x := range v {
+		out = append(out, byte('0'+x/10), byte('0'+x%10), ':')
+	}
+	out = out[:len(out)-1]
+	zone := strings.TrimSpace(s[i:])
+	switch {
+	case zone == "":
+	case zone == "Z":
+		out = append(out, 'Z')
+	case zone[0] == '+' || zone[0] == '-':
+		z := zone[1:]
 		switch {
 		case len(z) == 5 && z[2] == ':' && digitsOnly(z[:2]) && digitsOnly(z[3:]):
 		case len(z) == 4 && digitsOnly(z):
@@ -376,33 +410,13 @@ func parseClock(s string) (string, bool) {
 		case len(z) == 2 && digitsOnly(z):
 			z += ":00"
 		default:
-			return "", false
+			return out, false
 		}
-		zone, s = s[i:i+1]+z, s[:i]
+		out = append(append(out, zone[0]), z...)
+	default:
+		return out, false
 	}
-	s = strings.TrimSpace(s)
-	if i := strings.IndexByte(s, '.'); i > 0 && digitsOnly(s[i+1:]) {
-		s = s[:i]
-	}
-	parts := strings.Split(s, ":")
-	if len(parts) < 2 || len(parts) > 3 {
-		return "", false
-	}
-	var v [3]int
-	for i, p := range parts {
-		if len(p) < 1 || len(p) > 2 {
-			return "", false
-		}
-		n, ok := atoi(p)
-		if !ok {
-			return "", false
-		}
-		v[i] = n
-	}
-	if v[0] > 23 || v[1] > 59 || v[2] > 60 {
-		return "", false
-	}
-	return fmt.Sprintf("%02d:%02d:%02d", v[0], v[1], v[2]) + zone, true
+	return out, true
 }
 
 // settle decides the type of free column j of t from its shapes, rewrites

@@ -151,7 +151,7 @@ func isMissing(t string) bool {
 		return false
 	}
 	switch strings.ToLower(t) {
-	case "", "n/d", "n.d.", "n.d", "nd", "-", "--", "n/a", "—", "–":
+	case "", "n/d", "n.d.", "n.d", "nd", "-", "--", "n/a", "n.a.", "n.a", "—", "–":
 		return true
 	}
 	return false
