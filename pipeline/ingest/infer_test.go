@@ -263,7 +263,9 @@ func TestInferWorkbook(t *testing.T) {
 }
 
 func TestInferODS(t *testing.T) {
-	row := func(cells ...string) string { return `<table:table-row>` + strings.Join(cells, "") + `</table:table-row>` }
+	row := func(cells ...string) string {
+		return `<table:table-row>` + strings.Join(cells, "") + `</table:table-row>`
+	}
 	str := func(s string) string { return odsCell(`office:value-type="string"`, s) }
 	content := odsHead + `<table:table table:name="Foglio1">` +
 		row(str("Importo"), str("Data"), str("Quando"), str("Codice"), str("Fatto")) +
