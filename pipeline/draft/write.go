@@ -201,12 +201,9 @@ func (s *Schema) TableSchema() ([]byte, error) {
 				o = append(o, member{"bareNumber", false})
 			}
 		case catalog.TypeBoolean:
-			if len(f.TrueValues) > 0 {
-				o = append(o, member{"trueValues", f.TrueValues})
-			}
-			if len(f.FalseValues) > 0 {
-				o = append(o, member{"falseValues", f.FalseValues})
-			}
+			// the words seen, and the others Italian files use
+			o = append(o, member{"trueValues", union(f.TrueValues, "sì", "Sì", "SÌ", "si", "Si", "SI", "vero", "Vero", "VERO", "true", "True", "TRUE")},
+				member{"falseValues", union(f.FalseValues, "no", "No", "NO", "falso", "Falso", "FALSO", "false", "False", "FALSE")})
 		}
 		if d := description(f); d.It != "" {
 			o = append(o, member{"description", d.It})
@@ -240,6 +237,16 @@ func (s *Schema) TableSchema() ([]byte, error) {
 	}
 	doc = append(doc, member{"missingValues", missing})
 	return indent(doc)
+}
+
+func union(list []string, more ...string) []string {
+	out := append([]string(nil), list...)
+	for _, m := range more {
+		if !contains(out, m) {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 func contains(list []string, s string) bool {
