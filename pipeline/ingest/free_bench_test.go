@@ -96,3 +96,23 @@ func BenchmarkFreeCSV200k(b *testing.B) {
 	}
 	b.ReportMetric(float64(freeRows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 }
+
+// BenchmarkFreeIngestCSV200k is the inference alone, without validation.
+func BenchmarkFreeIngestCSV200k(b *testing.B) {
+	data := freeCSV()
+	all, err := validate.Load(schemas.FS)
+	if err != nil {
+		b.Fatal(err)
+	}
+	info := all["tabella"].Info()
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		t, _, err := ingest.Read(context.Background(), "tabella.csv", data, ingest.Options{Schema: info})
+		if err != nil || len(t.Rows) != freeRows {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(freeRows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
