@@ -219,13 +219,22 @@ func numberShape(t string) (shape, float64, bool) {
 		return 0, 0, false
 	}
 	// the digits and separators between the first and the last digit
-	lo := strings.IndexAny(t, "0123456789")
-	hi := strings.LastIndexAny(t, "0123456789")
+	lo, hi := digitSpan(t)
 	core := t[lo : hi+1]
-	dots, commas := strings.Count(core, "."), strings.Count(core, ",")
+	dots, commas, lastDot, lastComma := 0, 0, -1, -1
+	for i := 0; i < len(core); i++ {
+		switch core[i] {
+		case '.':
+			dots++
+			lastDot = i
+		case ',':
+			commas++
+			lastComma = i
+		}
+	}
 	switch {
 	case dots == 0 && commas == 0:
-		if strings.ContainsAny(core, "eE") {
+		if hasByte(core, 'e', 'E', 0, 0, 0) {
 			return shDecDot, f, true
 		}
 		if lo > 0 && t[lo-1] == '.' || hi+1 < len(t) && t[hi+1] == '.' {
@@ -243,17 +252,31 @@ func numberShape(t string) (shape, float64, bool) {
 		return shDecComma, f, true
 	case dots == 0:
 		return shGroupComma, f, true
-	case strings.LastIndexByte(core, ',') > strings.LastIndexByte(core, '.'):
+	case lastComma > lastDot:
 		return shDecComma, f, true
 	default:
 		return shDecDot, f, true
 	}
 }
 
+// digitSpan returns the positions of the first and the last digit of t;
+// t has at least one.
+func digitSpan(t string) (lo, hi int) {
+	lo, hi = -1, -1
+	for i := 0; i < len(t); i++ {
+		if t[i] >= '0' && t[i] <= '9' {
+			if lo < 0 {
+				lo = i
+			}
+			hi = i
+		}
+	}
+	return lo, hi
+}
+
 // dotDecimal reads 1.234-like text with the dot as decimal separator.
 func dotDecimal(t string) (float64, bool) {
-	lo := strings.IndexAny(t, "0123456789")
-	hi := strings.LastIndexAny(t, "0123456789")
+	lo, hi := digitSpan(t)
 	if lo < 0 {
 		return 0, false
 	}

@@ -195,7 +195,8 @@ func parseNumber(s string) (float64, bool) {
 	if f, ok := plainNumber(s); ok {
 		return f, true
 	}
-	currency := strings.ContainsAny(s, "€EeUu")
+	// "€" starts with the byte 0xE2; EUR, eur, Euro: E, e, U, u
+	currency := hasByte(s, 0xE2, 'E', 'e', 'U', 'u')
 	if currency {
 		s = trimCurrency(s)
 	}
@@ -216,7 +217,7 @@ func parseNumber(s string) (float64, bool) {
 	if s == "" {
 		return 0, false
 	}
-	if strings.ContainsAny(s, "eE") {
+	if hasByte(s, 'e', 'E', 0, 0, 0) {
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
 			return 0, false
@@ -305,6 +306,21 @@ func parseNumber(s string) (float64, bool) {
 		return 0, false
 	}
 	return f, true
+}
+
+// hasByte reports whether s holds one of the bytes a to e: a loop over
+// bytes is several times faster than strings.ContainsAny with a non-ASCII
+// set, and numbers are read for every cell.
+func hasByte(s string, a, b, c, d, e byte) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case a, b, c, d, e:
+			if s[i] != 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // plainNumber reads digits with an optional leading minus and at most one
