@@ -21,16 +21,17 @@ import (
 type shape uint8
 
 const (
-	shMissing    shape = iota
-	shText             // anything that is not one of the shapes below
-	shCode             // digits with a leading zero, or too many for a number
-	shInt              // digits, no separator: 2562
-	shAmbig            // one dot before three digits: 1.234, thousands or decimals
-	shGroup            // dots as thousands only: 12.345.678
-	shDecDot           // a decimal dot: 1.5, 3.14159, 1,234.56, 1.5E+06
-	shDecComma         // a decimal comma: 13,15, 1.234,56
-	shGroupComma       // commas as thousands only: 1,234,567
-	shStored           // a number a workbook stores: exact as it is
+	shMissing     shape = iota
+	shText              // anything that is not one of the shapes below
+	shCode              // digits with a leading zero, or too many for a number
+	shInt               // digits, no separator: 2562
+	shAmbig             // one dot before three digits: 1.234, thousands or decimals
+	shGroup             // dots as thousands only: 12.345.678
+	shDecDot            // a decimal dot: 1.5, 3.14159, 1,234.56, 1.5E+06
+	shDecComma          // a decimal comma: 13,15, 1.234,56
+	shGroupComma        // commas as thousands only: 1,234,567
+	shStored            // a number a workbook stores: exact as it is
+	shStoredAmbig       // a stored 1.234 shown as written: a number, or a text cell meaning 1234
 	shDate
 	shDatetime
 	shBool
@@ -44,8 +45,10 @@ type inferCol struct {
 	// warning's examples.
 	first [nShapes]int32
 	// ambig lists the rows holding 1.234-like text, read again when the
-	// column turns out to use a decimal dot.
-	ambig []int32
+	// column turns out to use a decimal dot; storedAmbig the workbook
+	// cells holding 1.234 as written, read again as thousands when the
+	// column's text cells write thousands that way.
+	ambig, storedAmbig []int32
 	// frac is set when a stored number has a fractional part.
 	frac bool
 	// code is set when the header names an identifier (codice, CUP, CIG,
@@ -58,20 +61,34 @@ type inferCol struct {
 // codeWords are header words naming identifiers that look like numbers.
 var codeWords = map[string]bool{
 	"codice": true, "cod": true, "istat": true, "cup": true, "cig": true,
-	"cf": true, "fiscale": true, "piva": true, "iva": true, "cap": true,
+	"cf": true, "piva": true, "cap": true,
 	"telefono": true, "tel": true, "cellulare": true, "fax": true, "iban": true,
 	"matricola": true, "pod": true, "pdr": true, "catastale": true, "nuts": true,
 }
 
 func newInferCol(header string, date1904 bool) *inferCol {
-	ic := &inferCol{date1904: date1904}
-	for _, w := range words(clip(header)) {
-		if codeWords[w] {
-			ic.code = true
-			break
+	return &inferCol{date1904: date1904, code: codeHeader(header)}
+}
+
+// codeHeader reports a header naming an identifier: "Codice ISTAT", "CUP",
+// "Partita IVA", "P. IVA", "C.F." (but "Importo IVA" is an amount).
+func codeHeader(header string) bool {
+	ws := words(clip(header))
+	for i, w := range ws {
+		prev := ""
+		if i > 0 {
+			prev = ws[i-1]
+		}
+		switch {
+		case codeWords[w]:
+			return true
+		case w == "iva" && (prev == "partita" || prev == "p"):
+			return true
+		case w == "f" && prev == "c":
+			return true
 		}
 	}
-	return ic
+	return false
 }
 
 // cell reads one cell of the column; row is its index in Table.Rows. Text
@@ -89,6 +106,8 @@ func (ic *inferCol) cell(row int, text, raw string, k byte) catalog.Cell {
 		return cell
 	case shAmbig:
 		ic.ambig = append(ic.ambig, int32(row))
+	case shStoredAmbig:
+		ic.storedAmbig = append(ic.storedAmbig, int32(row))
 	case shStored:
 		if f, _ := v.(float64); f != math.Trunc(f) {
 			ic.frac = true
@@ -105,13 +124,15 @@ func classify(text, raw string, k byte, date1904 bool) (shape, any) {
 	switch k {
 	case 'n':
 		f, err := strconv.ParseFloat(raw, 64)
-		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) || !numeric(raw) {
+		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) || !numeric(raw) || textual(raw) {
 			break // an XLSX text cell: read its text
 		}
 		switch {
 		case digitsOnly(raw) && (len(raw) > 15 || len(raw) > 1 && raw[0] == '0'):
 			// a text cell of digits: a code, never a number
 			return shCode, t
+		case t == raw && italianThousands(strings.TrimPrefix(raw, "-")):
+			return shStoredAmbig, f
 		case t == "" || t == raw:
 			return shStored, f
 		case (raw == "1" || raw == "0") && boolWord(t):
@@ -161,6 +182,20 @@ func numeric(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// textual reports a stored value no spreadsheet writes for a number, so
+// that it must be a text cell: "14.880" (a trailing zero after the dot),
+// "+5", ".5", "5.". The streaming reader gives the text of text cells
+// where it gives the value of number cells.
+func textual(raw string) bool {
+	if raw == "" || raw[0] == '+' || raw[0] == '.' || raw[len(raw)-1] == '.' {
+		return true
+	}
+	if hasByte(raw, 'e', 'E', 0, 0, 0) {
+		return false
+	}
+	return strings.IndexByte(raw, '.') >= 0 && raw[len(raw)-1] == '0'
 }
 
 func digitsOnly(s string) bool {
@@ -446,7 +481,7 @@ func appendClock(out []byte, s string) ([]byte, bool) {
 // the values that depend on it and reports a column of mixed shapes.
 func (ic *inferCol) settle(t *catalog.Table, j int) (catalog.FieldType, *catalog.Issue) {
 	n := &ic.n
-	num := n[shInt] + n[shAmbig] + n[shGroup] + n[shDecDot] + n[shDecComma] + n[shGroupComma] + n[shStored]
+	num := n[shInt] + n[shAmbig] + n[shGroup] + n[shDecDot] + n[shDecComma] + n[shGroupComma] + n[shStored] + n[shStoredAmbig]
 	dates := n[shDate] + n[shDatetime]
 	text := n[shText] + n[shCode]
 	typed := num + dates + n[shBool]
@@ -502,6 +537,20 @@ func (ic *inferCol) settle(t *catalog.Table, j int) (catalog.FieldType, *catalog
 			}
 		}
 	}
+	if len(ic.storedAmbig) > 0 {
+		if !dot && (italian || n[shAmbig] > 0) {
+			// text cells of the column write thousands with a dot: so do
+			// these, typed as text too
+			for _, i := range ic.storedAmbig {
+				c := &t.Rows[i].Cells[j]
+				if f, ok := parseNumber(strings.TrimSpace(c.Raw)); ok {
+					c.Value = f
+				}
+			}
+		} else {
+			frac = true // the stored 1.234
+		}
+	}
 	if frac {
 		return catalog.TypeNumber, nil
 	}
@@ -538,7 +587,7 @@ var unsureOrder = []struct {
 	kind int
 }{
 	{shText, 1}, {shCode, 1}, {shDecComma, 2}, {shGroup, 2}, {shDecDot, 3}, {shGroupComma, 3},
-	{shDate, 4}, {shDatetime, 4}, {shBool, 5}, {shInt, 6}, {shAmbig, 6}, {shStored, 6},
+	{shDate, 4}, {shDatetime, 4}, {shBool, 5}, {shInt, 6}, {shAmbig, 6}, {shStored, 6}, {shStoredAmbig, 6},
 }
 
 // unsure is the warning for a column of mixed shapes.

@@ -127,6 +127,12 @@ func TestInferCSVColumns(t *testing.T) {
 			typ: catalog.TypeString, want: []any{"12345678901", "00123456789"}},
 		{name: "codice fiscale", header: "Codice fiscale", values: []string{"80012345678", "RSSMRA80A01C933X"},
 			typ: catalog.TypeString, want: []any{"80012345678", "RSSMRA80A01C933X"}},
+		{name: "an amount named IVA", header: "Importo IVA", values: []string{"1.234,56", "22"},
+			typ: catalog.TypeNumber, want: []any{1234.56, 22.0}},
+		{name: "C.F. of digits", header: "C.F.", values: []string{"80012345678", "12345678901"},
+			typ: catalog.TypeString, want: []any{"80012345678", "12345678901"}},
+		{name: "P. IVA", header: "P. IVA", values: []string{"12345678901"},
+			typ: catalog.TypeString, want: []any{"12345678901"}},
 		{name: "dates", header: "Data", values: []string{"31/12/2024", "2024-01-15", "", "05/10/22"},
 			typ: catalog.TypeDate, want: []any{"2024-12-31", "2024-01-15", nil, "2022-10-05"}},
 		{name: "datetimes and dates", header: "Quando", values: []string{"31/12/2024 10:30", "2024-01-15"},
@@ -297,6 +303,47 @@ func TestInferODS(t *testing.T) {
 			if got := tb.Rows[i].Cells[j]; got.Value != w[j] {
 				t.Errorf("%s row %d (shown %q): %#v, want %#v", c.Header, i, got.Raw, got.Value, w[j])
 			}
+		}
+	}
+}
+
+// TestInferWorkbookTextCells: numbers typed as text in a workbook are read
+// by their text; a stored value no spreadsheet writes for a number
+// ("14.880") tells a text cell from a number cell.
+func TestInferWorkbookTextCells(t *testing.T) {
+	f := excelize.NewFile()
+	defer f.Close()
+	for i, v := range []string{"Abitanti", "14.880", "1.200", "104.597"} {
+		if err := f.SetCellStr("Sheet1", fmt.Sprintf("A%d", i+1), v); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.SetCellStr("Sheet1", fmt.Sprintf("B%d", i+1), []string{"Nome", "a", "b", "c"}[i]); err != nil {
+			t.Fatal(err)
+		}
+		// number cells of a General format: 1.234 is the number 1.234
+		if err := f.SetCellValue("Sheet1", fmt.Sprintf("C%d", i+1), []any{"Indice", 1.234, 2.5, 3}[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb, _ := read(t, "t.xlsx", buf.Bytes(), Options{Schema: openSchema})
+	if tb.Columns[0].Type != catalog.TypeInteger {
+		t.Errorf("type %q", tb.Columns[0].Type)
+	}
+	for i, w := range []float64{14880, 1200, 104597} {
+		if got := tb.Rows[i].Cells[0].Value; got != w {
+			t.Errorf("row %d: %#v, want %v", i, got, w)
+		}
+	}
+	if tb.Columns[2].Type != catalog.TypeNumber {
+		t.Errorf("Indice typed %q", tb.Columns[2].Type)
+	}
+	for i, w := range []float64{1.234, 2.5, 3} {
+		if got := tb.Rows[i].Cells[2].Value; got != w {
+			t.Errorf("Indice row %d: %#v, want %v", i, got, w)
 		}
 	}
 }
