@@ -2,8 +2,10 @@ package ingest
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -346,4 +348,34 @@ func TestInferWorkbookTextCells(t *testing.T) {
 			t.Errorf("Indice row %d: %#v, want %v", i, got, w)
 		}
 	}
+}
+
+// FuzzClassifyText: any text gets a shape, and a typed value is what the
+// text says: a finite number its digits give, or a valid ISO date.
+func FuzzClassifyText(f *testing.F) {
+	for _, s := range []string{"1.234", "14.880", "1.234,56", "€ 12,5", "12%", "31/12/2024 10:30", "2024-12-31T10:30:00+0100", "sì", "001001", "1,234.5", "-", "1e5", "−3,5", "0x1p-2", "Inf", "12.345.678,9"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		sh, v := classifyText(strings.TrimSpace(s))
+		switch x := v.(type) {
+		case float64:
+			if x != x || x > 1e308 || x < -1e308 {
+				t.Fatalf("%q: %v", s, x)
+			}
+			p, ok1 := parseNumber(strings.TrimSpace(s))
+			d, ok2 := dotDecimal(strings.TrimSpace(s))
+			if !(ok1 && p == x) && !(ok2 && d == x) {
+				if g, err := strconv.ParseFloat(strings.TrimSpace(s), 64); err != nil || g != x {
+					t.Fatalf("%q read as %v, which its text does not say", s, x)
+				}
+			}
+		case string:
+			if sh == shDate || sh == shDatetime {
+				if _, err := time.Parse("2006-01-02", x[:min(10, len(x))]); err != nil {
+					t.Fatalf("%q: date %q", s, x)
+				}
+			}
+		}
+	})
 }
