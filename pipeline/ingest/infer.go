@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/provincia-como/opendata/pipeline/catalog"
 )
@@ -344,11 +345,22 @@ func boolWord(t string) bool {
 	return false
 }
 
-var monthWords = []string{"gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic",
-	"jan", "may", "jun", "jul", "aug", "sep", "oct", "dec"}
+// monthWord reports a month name or abbreviation a date format shows.
+func monthWord(w string) bool {
+	switch w {
+	case "gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre",
+		"gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic",
+		"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+		"jan", "jun", "jul", "aug", "sep", "oct", "dec":
+		return true
+	}
+	return false
+}
 
 // dateDisplay reports whether a stored number is shown as a date or a
-// time: the number format made it one.
+// time: the number format made it one. It looks for a date of three
+// numbers (31/12/2024, 12-31-24), a time (10:30) or a month name, so that
+// a fraction ("1 1/2") or a unit ("3 settimane") is not taken for one.
 func dateDisplay(t string) bool {
 	if t == "" || strings.IndexAny(t, "0123456789") < 0 {
 		return false
@@ -359,12 +371,16 @@ func dateDisplay(t string) bool {
 	if _, _, ok := parseDateTime(t); ok {
 		return true
 	}
-	if strings.ContainsAny(t, ":/") {
-		return true
+	for _, tok := range strings.FieldsFunc(t, func(r rune) bool { return r == ' ' || r == ',' || r == 'T' }) {
+		if groups := strings.FieldsFunc(tok, func(r rune) bool { return r == '/' || r == '-' || r == '.' }); len(groups) == 3 && digitsOnly(groups[0]) && digitsOnly(groups[2]) {
+			return true
+		}
+		if i := strings.IndexByte(tok, ':'); i > 0 && i <= 2 && len(tok) >= i+3 && digitsOnly(tok[:i]) && digitsOnly(tok[i+1:i+3]) {
+			return true
+		}
 	}
-	l := strings.ToLower(t)
-	for _, m := range monthWords {
-		if strings.Contains(l, m) {
+	for _, w := range strings.FieldsFunc(strings.ToLower(t), func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if monthWord(w) {
 			return true
 		}
 	}

@@ -379,3 +379,15 @@ func FuzzClassifyText(f *testing.F) {
 		}
 	})
 }
+
+func TestDateDisplay(t *testing.T) {
+	for s, want := range map[string]bool{
+		"31/12/2024": true, "12/31/24": true, "31-dic-24": true, "December 2024": true, "10:30": true,
+		"31/12/2024 10:30": true, "2024-12-31": true,
+		"1 1/2": false, "3 settimane": false, "1.234,56": false, "12%": false, "€ 1.200": false, "120 mq": false, "": false,
+	} {
+		if got := dateDisplay(s); got != want {
+			t.Errorf("dateDisplay(%q) = %v", s, got)
+		}
+	}
+}
