@@ -431,7 +431,7 @@ func (b *rowBuilder) add(row srcRow) error {
 			raw, kind = row.raw[c.pos], row.kind[c.pos]
 		}
 		if ic := b.infer[i]; ic != nil {
-			cells[i] = ic.cell(len(b.t.Rows), row.text[c.pos], raw, kind)
+			ic.cell(&cells[i], len(b.t.Rows), row.text[c.pos], raw, kind)
 			continue
 		}
 		cells[i] = c.conv.cell(row.text[c.pos], raw, kind)

@@ -95,8 +95,10 @@ func codeHeader(header string) bool {
 // cell reads one cell of the column; row is its index in Table.Rows. Text
 // and codes get their text as value, typed shapes their typed value; the
 // column's decision may change them later.
-func (ic *inferCol) cell(row int, text, raw string, k byte) catalog.Cell {
-	cell := catalog.Cell{Raw: text}
+// The cell is written in place: a slab of cells is live heap, and copying
+// a whole Cell into it costs more than setting its two fields.
+func (ic *inferCol) cell(cell *catalog.Cell, row int, text, raw string, k byte) {
+	cell.Raw = text
 	sh, v := classify(text, raw, k, ic.date1904)
 	ic.n[sh]++
 	if ic.first[sh] == 0 {
@@ -104,7 +106,7 @@ func (ic *inferCol) cell(row int, text, raw string, k byte) catalog.Cell {
 	}
 	switch sh {
 	case shMissing:
-		return cell
+		return
 	case shAmbig:
 		ic.ambig = append(ic.ambig, int32(row))
 	case shStoredAmbig:
@@ -115,7 +117,6 @@ func (ic *inferCol) cell(row int, text, raw string, k byte) catalog.Cell {
 		}
 	}
 	cell.Value = v
-	return cell
 }
 
 // classify gives the shape and the value of one cell: the text shown, and
