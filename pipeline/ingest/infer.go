@@ -433,6 +433,9 @@ func parseDateTime(s string) (string, bool, bool) {
 	if !ok {
 		return "", false, false
 	}
+	if string(out) == s {
+		return s, true, true // already canonical: no copy
+	}
 	return string(out), true, true
 }
 
