@@ -60,6 +60,7 @@ func commands() []command {
 		{"build", "pull, validate, store, export and render the portal", runBuild},
 		{"check", "validate spreadsheets against a schema, without building", runCheck},
 		{"publish", "sync a built portal to a folder or an S3 bucket", runPublish},
+		{"schema", "schema infer FILE: draft a schema from a spreadsheet", runSchema},
 		{"run", "build, then publish (the body of a scheduled job)", runRun},
 		{"schedule", "daemon: run the pipeline on the catalog's cron schedules", runSchedule},
 		{"serve", "preview the portal locally; with --inbox, the upload desk", runServe},

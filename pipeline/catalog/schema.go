@@ -14,11 +14,13 @@ const (
 type FieldType string
 
 const (
-	TypeString   FieldType = "string"
-	TypeInteger  FieldType = "integer"
-	TypeNumber   FieldType = "number"
-	TypeBoolean  FieldType = "boolean"
-	TypeDate     FieldType = "date"
+	TypeString  FieldType = "string"
+	TypeInteger FieldType = "integer"
+	TypeNumber  FieldType = "number"
+	TypeBoolean FieldType = "boolean"
+	TypeDate    FieldType = "date"
+	// TypeDatetime values are "2006-01-02T15:04:05", with "Z" or an offset
+	// when the source had a zone.
 	TypeDatetime FieldType = "datetime"
 )
 

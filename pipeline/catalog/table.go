@@ -52,8 +52,11 @@ type Row struct {
 type Cell struct {
 	// Raw is the text as the spreadsheet shows it.
 	Raw string `json:"raw,omitempty"`
-	// Value is the normalised value: nil when missing, string, float64,
-	// bool, or a date as a "2006-01-02" string.
+	// Value is the normalised value: nil when missing, string, float64
+	// (integers too), bool, a date as a "2006-01-02" string, or a datetime
+	// as a "2006-01-02T15:04:05" string (with "Z" or an offset when the
+	// source had a zone). Numbers are the stored value at full precision,
+	// never the rounding a spreadsheet shows.
 	Value any `json:"value,omitempty"`
 	// Problem is set when the raw text could not be read as the field's type
 	// (for example "12,3,4" for a number); Value is then the raw string.

@@ -156,7 +156,12 @@ func (r *reader) build(src rowSource, sheet string) (t *catalog.Table, issues []
 		t.Columns[i] = c.Column
 	}
 
-	b := &rowBuilder{r: r, t: t, cols: cols, sheet: sheet}
+	b := &rowBuilder{r: r, t: t, cols: cols, sheet: sheet, infer: make([]*inferCol, len(cols))}
+	for i, c := range cols {
+		if c.conv.kind == kindInfer {
+			b.infer[i] = newInferCol(c.Header, r.date1904)
+		}
+	}
 	for _, row := range buf[h+1:] {
 		if err := b.add(row); err != nil {
 			return nil, nil, true, err
@@ -175,6 +180,16 @@ func (r *reader) build(src rowSource, sheet string) (t *catalog.Table, issues []
 		}
 	}
 	issues = append(issues, b.issues...)
+	for i, ic := range b.infer {
+		if ic == nil {
+			continue
+		}
+		typ, is := ic.settle(t, i)
+		t.Columns[i].Type = typ
+		if is != nil {
+			issues = append(issues, *is)
+		}
+	}
 	if b.extra > maxIssuesPerRule {
 		issues = append(issues, catalog.Issue{
 			Ref: r.ref(sheet, 0, 0), Severity: catalog.Warning, Rule: "extra-cells",
@@ -287,6 +302,10 @@ func (r *reader) columns(hdr srcRow, m *matcher, sheet string, headerFound bool)
 			c.Field = f.Name
 			c.conv = convFor(f)
 			c.conv.date1904 = r.date1904
+			c.Type = f.Type
+			if f.Code || c.Type == "" {
+				c.Type = catalog.TypeString
+			}
 			used[f.Name] = c.Index
 		case ok:
 			issues = append(issues, catalog.Issue{
@@ -321,7 +340,7 @@ func (r *reader) columns(hdr srcRow, m *matcher, sheet string, headerFound bool)
 				}
 			}
 			c.Field = slug
-			c.conv = conv{kind: kindString}
+			c.conv = conv{kind: kindInfer}
 			used[slug] = c.Index
 		case clean != "" && headerFound:
 			issues = append(issues, catalog.Issue{
@@ -332,6 +351,9 @@ func (r *reader) columns(hdr srcRow, m *matcher, sheet string, headerFound bool)
 					En: fmt.Sprintf("The column “%s” is not part of this kind of data and is ignored. If it holds data that is needed, check that its header is spelled as expected.", clean),
 				},
 			})
+		}
+		if c.Type == "" {
+			c.Type = catalog.TypeString // typed later for a free column
 		}
 		cols = append(cols, c)
 	}
@@ -364,11 +386,13 @@ func colName(sheet string, col int) string {
 
 // rowBuilder turns source rows into table rows.
 type rowBuilder struct {
-	r      *reader
-	t      *catalog.Table
-	cols   []column
-	sheet  string
-	slab   []catalog.Cell
+	r     *reader
+	t     *catalog.Table
+	cols  []column
+	sheet string
+	slab  []catalog.Cell
+	// infer holds the shapes seen in each free column; nil for the others.
+	infer  []*inferCol
 	extra  int
 	n      int
 	issues []catalog.Issue
@@ -405,6 +429,10 @@ func (b *rowBuilder) add(row srcRow) error {
 		var kind byte
 		if row.raw != nil && c.pos < len(row.raw) {
 			raw, kind = row.raw[c.pos], row.kind[c.pos]
+		}
+		if ic := b.infer[i]; ic != nil {
+			ic.cell(&cells[i], len(b.t.Rows), row.text[c.pos], raw, kind)
+			continue
 		}
 		cells[i] = c.conv.cell(row.text[c.pos], raw, kind)
 	}

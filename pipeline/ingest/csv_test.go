@@ -42,8 +42,9 @@ func TestReadCSVShapes(t *testing.T) {
 		opt:       Options{Schema: openSchema},
 		headerRow: 3, rows: 2, lines: []int{4, 5},
 		cells: []want{
-			{0, "finanziamento_ue", "1.234,56", ""},
-			{1, "data_inizio", "05/10/22", ""},
+			// a free table keeps typed values (issue 12)
+			{0, "finanziamento_ue", 1234.56, ""},
+			{1, "data_inizio", "2022-10-05", ""},
 		},
 	}, {
 		// A BOM inside the quotes of the first header cell, LF and CRLF
@@ -113,7 +114,7 @@ func TestReadCSVShapes(t *testing.T) {
 		name: "open-dup.csv", data: []byte("Città;Città;;Importo (€)\nComo;Cantù;;1\n"),
 		opt:       Options{Schema: openSchema},
 		headerRow: 1, rows: 1,
-		cells:  []want{{0, "citta", "Como", ""}, {0, "citta_2", "Cantù", ""}, {0, "importo", "1", ""}},
+		cells:  []want{{0, "citta", "Como", ""}, {0, "citta_2", "Cantù", ""}, {0, "importo", 1.0, ""}},
 		issues: []string{"header-duplicate"},
 	}, {
 		// A quote left open runs to the end of the file: the rows before

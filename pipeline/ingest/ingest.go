@@ -20,6 +20,15 @@
 // Cell.Raw. An XLSX cell holding the text "1.200" in a number field is read
 // as the stored value 1.2, since excelize's streaming reader does not tell
 // text cells from number cells.
+//
+// The columns of an open schema that match no field (free tables) get
+// their type from all their values (infer.go): integer, number, date,
+// datetime, boolean, or text, with codes (leading zeros, or a header that
+// names an identifier such as codice, CUP, CIG, partita IVA) kept as text.
+// A CSV column's numbers are read the Italian way unless the column itself
+// says otherwise: a lone "1.234" is thousands, unless other values of the
+// column write "1.5". A column of mixed shapes stays text, with a
+// "type-unsure" warning. Column.Type is set for every column.
 package ingest
 
 import (
@@ -36,9 +45,9 @@ import (
 // Options tell Read what to look for.
 type Options struct {
 	// Schema gives the fields to match headers against and to type cells.
-	// An Open schema also turns every other header into a string field
-	// named after the header (lowercase, a-z0-9 and _). A nil Schema is
-	// read as an empty open schema.
+	// An Open schema also turns every other header into a field named
+	// after the header (lowercase, a-z0-9 and _), typed from its values. A
+	// nil Schema is read as an empty open schema.
 	Schema *catalog.Schema
 	// Sheet is the sheet to read in a workbook; "" means the first visible
 	// sheet with data.

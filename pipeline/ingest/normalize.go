@@ -18,6 +18,9 @@ const (
 	kindInteger
 	kindDate
 	kindBool
+	// kindInfer marks a free column: its type comes from all its values
+	// (see infer.go).
+	kindInfer
 )
 
 // conv reads the cells of one column.
@@ -148,7 +151,7 @@ func isMissing(t string) bool {
 		return false
 	}
 	switch strings.ToLower(t) {
-	case "", "n/d", "n.d.", "n.d", "nd", "-", "--", "n/a", "—", "–":
+	case "", "n/d", "n.d.", "n.d", "nd", "-", "--", "n/a", "n.a.", "n.a", "—", "–":
 		return true
 	}
 	return false
@@ -166,6 +169,20 @@ func parseBool(t string) (bool, bool) {
 
 // trimCurrency removes a euro sign or word before or after the amount.
 func trimCurrency(s string) string {
+	if s == "" {
+		return s
+	}
+	// a cheap look at both ends first: "€" starts with 0xE2 and ends with
+	// 0xAC, the words start with E or e and end with R, r, O or o
+	switch s[0] {
+	case 0xE2, 'E', 'e':
+	default:
+		switch s[len(s)-1] {
+		case 0xAC, 'R', 'r', 'O', 'o':
+		default:
+			return s
+		}
+	}
 	for _, c := range []string{"€", "EUR", "eur", "Euro", "euro", "EURO"} {
 		if strings.HasPrefix(s, c) {
 			s = strings.TrimSpace(s[len(c):])
@@ -192,7 +209,8 @@ func parseNumber(s string) (float64, bool) {
 	if f, ok := plainNumber(s); ok {
 		return f, true
 	}
-	currency := strings.ContainsAny(s, "€EeUu")
+	// "€" starts with the byte 0xE2; EUR, eur, Euro: E, e, U, u
+	currency := hasByte(s, 0xE2, 'E', 'e', 'U', 'u')
 	if currency {
 		s = trimCurrency(s)
 	}
@@ -213,7 +231,7 @@ func parseNumber(s string) (float64, bool) {
 	if s == "" {
 		return 0, false
 	}
-	if strings.ContainsAny(s, "eE") {
+	if hasByte(s, 'e', 'E', 0, 0, 0) {
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
 			return 0, false
@@ -223,12 +241,22 @@ func parseNumber(s string) (float64, bool) {
 		}
 		return f, true
 	}
-	dots, commas := strings.Count(s, "."), strings.Count(s, ",")
+	dots, commas, lastDot, lastComma := 0, 0, -1, -1
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '.':
+			dots++
+			lastDot = i
+		case ',':
+			commas++
+			lastComma = i
+		}
+	}
 	var dec byte // decimal separator, 0 for none
 	switch {
 	case dots > 0 && commas > 0:
 		dec = ','
-		if strings.LastIndexByte(s, '.') > strings.LastIndexByte(s, ',') {
+		if lastDot > lastComma {
 			dec = '.'
 		}
 		if (dec == ',' && commas > 1) || (dec == '.' && dots > 1) {
@@ -246,6 +274,10 @@ func parseNumber(s string) (float64, bool) {
 		n = 1
 	}
 	seg, grouped, afterDec, digits := 0, false, false, 0
+	// mant and decimals give the value exactly while the digits fit in 53
+	// bits (Clinger's fast path): no string to build and parse
+	var mant uint64
+	decimals, exact := 0, true
 	for i := 0; i < len(s); i++ {
 		ch := s[i]
 		switch {
@@ -257,6 +289,14 @@ func parseNumber(s string) (float64, bool) {
 			n++
 			seg++
 			digits++
+			if mant < 1<<49 {
+				mant = mant*10 + uint64(ch-'0')
+				if afterDec {
+					decimals++
+				}
+			} else {
+				exact = false
+			}
 		case ch == dec && !afterDec:
 			if grouped && seg != 3 {
 				return 0, false
@@ -297,11 +337,37 @@ func parseNumber(s string) (float64, bool) {
 	if digits == 0 || (grouped && !afterDec && seg != 3) {
 		return 0, false
 	}
+	if exact && decimals < len(pow10) {
+		f := float64(mant) / pow10[decimals]
+		if neg {
+			f = -f
+		}
+		return f, true
+	}
 	f, err := strconv.ParseFloat(string(buf[:n]), 64)
 	if err != nil || math.IsInf(f, 0) {
 		return 0, false
 	}
 	return f, true
+}
+
+// pow10 holds the powers of ten a float64 represents exactly.
+var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
+
+// hasByte reports whether s holds one of the bytes a to e: a loop over
+// bytes is several times faster than strings.ContainsAny with a non-ASCII
+// set, and numbers are read for every cell.
+func hasByte(s string, a, b, c, d, e byte) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case a, b, c, d, e:
+			if s[i] != 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // plainNumber reads digits with an optional leading minus and at most one
@@ -430,7 +496,11 @@ func validDate(y, m, d int) bool {
 	if y < 1 || y > 9999 || m < 1 || m > 12 || d < 1 {
 		return false
 	}
-	return d <= time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	days := [13]int{0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}[m]
+	if m == 2 && y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+		days = 29
+	}
+	return d <= days
 }
 
 func isoDate(y, m, d int) string {

@@ -1,6 +1,8 @@
 package ingest
 
 import (
+	"math/rand/v2"
+	"strconv"
 	"testing"
 
 	"github.com/provincia-como/opendata/pipeline/catalog"
@@ -225,6 +227,37 @@ func TestItalianDisplay(t *testing.T) {
 	for _, tc := range cases {
 		if got := italianDisplay(tc.text, tc.raw); got != tc.want {
 			t.Errorf("italianDisplay(%q, %q) = %q, want %q", tc.text, tc.raw, got, tc.want)
+		}
+	}
+}
+
+// TestParseNumberExact: the arithmetic fast path gives the float64 that
+// strconv gives for the same digits, for Italian and plain spellings.
+func TestParseNumberExact(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 12))
+	for range 20000 {
+		intPart := strconv.FormatUint(r.Uint64N(1_000_000_000_000), 10)
+		frac := strconv.FormatUint(r.Uint64N(1_000_000_000), 10)
+		frac = frac[:1+r.IntN(len(frac))]
+		want, err := strconv.ParseFloat(intPart+"."+frac, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Italian: dot thousands, decimal comma
+		var it []byte
+		for i := range len(intPart) {
+			if i > 0 && (len(intPart)-i)%3 == 0 {
+				it = append(it, '.')
+			}
+			it = append(it, intPart[i])
+		}
+		for _, s := range []string{string(it) + "," + frac, intPart + "," + frac, "€ " + string(it) + "," + frac} {
+			if got, ok := parseNumber(s); !ok || got != want {
+				t.Fatalf("parseNumber(%q) = %v %v, want %v", s, got, ok, want)
+			}
+		}
+		if got, ok := parseNumber("-" + intPart + "," + frac); !ok || got != -want {
+			t.Fatalf("parseNumber(-%s,%s) = %v", intPart, frac, got)
 		}
 	}
 }

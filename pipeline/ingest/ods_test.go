@@ -113,7 +113,7 @@ func TestReadODS(t *testing.T) {
 		name: "SampleSS-sheet2.ods", file: "SampleSS.ods",
 		opt:   Options{Schema: openSchema, Sheet: "Sheet Number 2"},
 		sheet: "Sheet Number 2", headerRow: 6, rows: 1, lines: []int{7},
-		cells: []want{{0, "cb_1", "1", ""}, {0, "cb_sum", "13", ""}},
+		cells: []want{{0, "cb_1", 1.0, ""}, {0, "cb_sum", 13.0, ""}},
 	}})
 }
 

@@ -88,10 +88,19 @@ func TestReadXLSX(t *testing.T) {
 		opt:   Options{Schema: openSchema},
 		sheet: "Progetti", headerRow: 3, rows: 3, lines: []int{4, 5, 7},
 		cells: []want{
-			// shown as an Italian Excel shows them
-			{0, "finanziamento_ue", "1.234,57", ""},
-			{0, "avanzamento", "12,50%", ""},
-			{0, "data_inizio", "31/12/2024", ""},
+			// the stored values at full precision, not the display
+			// ("1.234,57", "12,50%", "31/12/2024"), which stays in Raw
+			{0, "finanziamento_ue", 1234.5678, ""},
+			{1, "finanziamento_ue", 1234.56, ""},
+			{0, "avanzamento", 0.125, ""},
+			{1, "avanzamento", nil, ""},
+			{0, "data_inizio", "2024-12-31", ""},
+			{1, "data_inizio", "2024-12-31", ""},
+			{2, "data_inizio", "2024-01-15", ""},
+			{0, "concluso", true, ""},
+			{1, "concluso", false, ""},
+			{0, "codice_istat_comune", "13041", ""},
+			{1, "codice_istat_comune", "013041", ""},
 		},
 	}, {
 		name: "altro.xlsx", data: book,
@@ -130,7 +139,7 @@ func TestReadXLSX(t *testing.T) {
 		name: "SampleSS-sheet2.xlsx", file: "SampleSS.xlsx",
 		opt:   Options{Schema: openSchema, Sheet: "Sheet Number 2"},
 		sheet: "Sheet Number 2", headerRow: 6, rows: 1, lines: []int{7},
-		cells: []want{{0, "cb_1", "1", ""}, {0, "cb_sum", "13", ""}},
+		cells: []want{{0, "cb_1", 1.0, ""}, {0, "cb_sum", 13.0, ""}},
 	}, {
 		name: "SampleSS-sheet3.xlsx", file: "SampleSS.xlsx",
 		opt:    Options{Schema: openSchema, Sheet: "sheet3"},
