@@ -17,6 +17,7 @@ const (
 	kindNumber
 	kindInteger
 	kindDate
+	kindDatetime
 	kindBool
 	// kindInfer marks a free column: its type comes from all its values
 	// (see infer.go).
@@ -42,6 +43,8 @@ func convFor(f field) conv {
 		c.kind = kindInteger
 	case catalog.TypeDate:
 		c.kind = kindDate
+	case catalog.TypeDatetime:
+		c.kind = kindDatetime
 	case catalog.TypeBoolean:
 		c.kind = kindBool
 	default:
@@ -87,6 +90,21 @@ func (c conv) cell(text, raw string, k byte) catalog.Cell {
 				}
 			}
 		}
+	case kindDatetime:
+		switch k {
+		case 'd':
+			if v, ok := datetimeValue(raw); ok {
+				cell.Value = v
+				return cell
+			}
+		case 'n':
+			if f, err := strconv.ParseFloat(raw, 64); err == nil {
+				if v, _, ok := serialDateTime(f, c.date1904, true); ok {
+					cell.Value = v
+					return cell
+				}
+			}
+		}
 	case kindBool:
 		if k == 'b' {
 			switch raw {
@@ -116,6 +134,12 @@ func (c conv) cell(text, raw string, k byte) catalog.Cell {
 			return problem(cell, problemDate, c.kind)
 		}
 		cell.Value = d
+	case kindDatetime:
+		v, ok := datetimeValue(t)
+		if !ok {
+			return problem(cell, problemDate, c.kind)
+		}
+		cell.Value = v
 	case kindBool:
 		b, ok := parseBool(t)
 		if !ok {
@@ -134,6 +158,19 @@ func (c conv) number(cell catalog.Cell, f float64) catalog.Cell {
 	}
 	cell.Value = f
 	return cell
+}
+
+// datetimeValue reads a datetime field's text as "2006-01-02T15:04:05" with
+// the zone it was written with; a date alone is that day's midnight.
+func datetimeValue(t string) (string, bool) {
+	v, withTime, ok := parseDateTime(t)
+	if !ok {
+		return "", false
+	}
+	if !withTime {
+		v += "T00:00:00"
+	}
+	return v, true
 }
 
 func problem(cell catalog.Cell, p string, k kind) catalog.Cell {

@@ -117,6 +117,7 @@ func TestConvCell(t *testing.T) {
 	pct := conv{kind: kindNumber, pct: true}
 	integer := conv{kind: kindInteger}
 	date := conv{kind: kindDate}
+	datetime := conv{kind: kindDatetime}
 	boolean := conv{kind: kindBool}
 	code := conv{kind: kindCode}
 	str := conv{kind: kindString}
@@ -149,6 +150,13 @@ func TestConvCell(t *testing.T) {
 		{"date text", date, "31.12.2024", "", 0, "2024-12-31", ""},
 		{"date stored text", date, "31/12/2024", "31/12/2024", 'n', "2024-12-31", ""},
 		{"date bad", date, "31/02/2024", "", 0, "31/02/2024", "date"},
+		// PA digitale 2026 writes its datetimes as Java does.
+		{"datetime publisher's zone", datetime, "2022-09-13T14:28:22.000+0000", "", 0, "2022-09-13T14:28:22+00:00", ""},
+		{"datetime italian", datetime, "13/09/2022 14:28", "", 0, "2022-09-13T14:28:00", ""},
+		{"datetime date alone", datetime, "13/09/2022", "", 0, "2022-09-13T00:00:00", ""},
+		{"datetime serial", datetime, "13/09/2022 14:28", "44817.6027777778", 'n', "2022-09-13T14:28:00", ""},
+		{"datetime ods", datetime, "13/09/22 14:28", "2022-09-13T14:28:00", 'd', "2022-09-13T14:28:00", ""},
+		{"datetime bad", datetime, "13/09/2022 25:61", "", 0, "13/09/2022 25:61", "date"},
 		{"bool sì", boolean, "Sì", "", 0, true, ""},
 		{"bool x", boolean, "x", "", 0, true, ""},
 		{"bool FALSO", boolean, "FALSO", "", 0, false, ""},
