@@ -18,6 +18,9 @@ import (
 
 // fastRoot is the fast check of a row object.
 type fastRoot struct {
+	// nonEmpty is free tables' rule that a row holds at least one value
+	// (tabella.json's "not").
+	nonEmpty bool
 	required []string
 	props    map[string]*fastValue
 	// extra checks properties the schema does not list; nil refuses them.
@@ -41,6 +44,12 @@ type fastValue struct {
 // newFastRoot returns the fast check of s, or nil when s uses keywords it
 // does not understand.
 func newFastRoot(s *jsonschema.Schema) *fastRoot {
+	nonEmpty := s.Not != nil && notAllEmpty(s.Not)
+	if nonEmpty {
+		c := *s
+		c.Not = nil
+		s = &c
+	}
 	if s.Bool != nil || !onlyValueKeywords(s) || s.Enum != nil || s.Format != nil ||
 		s.MaxProperties != nil || s.MinProperties != nil || s.PropertyNames != nil ||
 		len(s.PatternProperties) > 0 || s.Dependencies != nil || s.DependentRequired != nil ||
@@ -50,7 +59,7 @@ func newFastRoot(s *jsonschema.Schema) *fastRoot {
 	if s.Types != nil && !s.Types.IsEmpty() && !slices.Contains(s.Types.ToStrings(), "object") {
 		return nil
 	}
-	r := &fastRoot{required: s.Required, props: make(map[string]*fastValue, len(s.Properties))}
+	r := &fastRoot{nonEmpty: nonEmpty, required: s.Required, props: make(map[string]*fastValue, len(s.Properties))}
 	for name, ps := range s.Properties {
 		fv := newFastValue(ps)
 		if fv == nil {
@@ -73,6 +82,38 @@ func newFastRoot(s *jsonschema.Schema) *fastRoot {
 		return nil
 	}
 	return r
+}
+
+// notAllEmpty reports whether n is the rule "every property is an empty
+// string", which free tables negate to refuse an empty row. The shape is
+// checked, then the library is asked about sample rows, so that a look-alike
+// with another meaning is left to the library.
+func notAllEmpty(n *jsonschema.Schema) bool {
+	if n.Bool != nil || !onlyValueKeywords(n) || len(n.Properties) > 0 || len(n.Required) > 0 ||
+		len(n.PatternProperties) > 0 || n.Types != nil && !n.Types.IsEmpty() {
+		return false
+	}
+	a, ok := n.AdditionalProperties.(*jsonschema.Schema)
+	if !ok || a.MaxLength == nil || *a.MaxLength != 0 {
+		return false
+	}
+	samples := []struct {
+		row   map[string]any
+		empty bool
+	}{
+		{map[string]any{}, true},
+		{map[string]any{"a": ""}, true},
+		{map[string]any{"a": "", "b": ""}, true},
+		{map[string]any{"a": "x"}, false},
+		{map[string]any{"a": "", "b": 0.0}, false},
+		{map[string]any{"a": false}, false},
+	}
+	for _, s := range samples {
+		if (n.Validate(s.row) == nil) != s.empty {
+			return false
+		}
+	}
+	return true
 }
 
 // onlyValueKeywords reports whether s has none of the keywords that combine
@@ -226,6 +267,9 @@ type fastTable struct {
 	checks []*fastValue
 	// requiredCols are the columns of required fields.
 	requiredCols []int
+	// nonEmpty asks for at least one mapped cell with a value that is not
+	// an empty string.
+	nonEmpty bool
 }
 
 // newFastTable returns the fast check of rows of t, or nil when the table
@@ -235,7 +279,7 @@ func newFastTable(r *fastRoot, t *catalog.Table, col map[string]int) *fastTable 
 	if r == nil {
 		return nil
 	}
-	ft := &fastTable{checks: make([]*fastValue, len(t.Columns))}
+	ft := &fastTable{checks: make([]*fastValue, len(t.Columns)), nonEmpty: r.nonEmpty}
 	seen := make(map[string]bool, len(t.Columns))
 	for j, c := range t.Columns {
 		if c.Field == "" {
@@ -270,6 +314,7 @@ func (ft *fastTable) valid(cells []catalog.Cell) bool {
 			return false
 		}
 	}
+	filled := !ft.nonEmpty
 	for j, fv := range ft.checks {
 		if fv == nil || cells[j].Value == nil {
 			continue
@@ -277,6 +322,9 @@ func (ft *fastTable) valid(cells []catalog.Cell) bool {
 		if !fv.valid(cells[j].Value) {
 			return false
 		}
+		if s, ok := cells[j].Value.(string); !ok || s != "" {
+			filled = true
+		}
 	}
-	return true
+	return filled
 }
