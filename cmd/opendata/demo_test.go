@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"io/fs"
 	"os"
 	"path"
@@ -62,6 +63,24 @@ func TestDemoPortal(t *testing.T) {
 		read("datasets/" + d.ID + "/datapackage.json")
 		read("datasets/" + d.ID + "/" + d.ID + ".rdf")
 	}
+	// The free table publishes what ISTAT's workbook stores, not what its
+	// cells display: Albavilla's area is stored as 10.3792 and shown as
+	// 10.38, its population stored as 6360 and shown as 6,360.
+	free := "datasets/classificazioni-comuni-como/classificazioni-comuni-como"
+	if csv := read(free + ".csv"); !strings.Contains(csv, "\n03,013003,13003,Albavilla,,10.3792,6360,6337,1,429,") {
+		t.Errorf("the free table's CSV does not carry the stored values:\n%.400s", csv)
+	}
+	var rows []map[string]any
+	if err := json.Unmarshal([]byte(read(free+".json")), &rows); err != nil || len(rows) != 148 {
+		t.Fatalf("the free table's JSON: %d rows, %v", len(rows), err)
+	}
+	if a, p := rows[0]["superficie_territoriale_kmq_al_01_01_2023"], rows[0]["popolazione_legale_2021_31_12_2021"]; a != 10.3792 || p != 6360.0 || rows[0]["codice_istat_del_comune_alfanumerico"] != "013003" {
+		t.Errorf("the free table's JSON: area %#v, population %#v, code %#v", a, p, rows[0]["codice_istat_del_comune_alfanumerico"])
+	}
+	if page := read("datasets/classificazioni-comuni-como/index.html"); !strings.Contains(page, "10,3792") {
+		t.Error("the free table's preview does not show 10,3792 the Italian way")
+	}
+
 	// A page per comune of the registry: 147 in the Province of Como.
 	comuni, _ := filepath.Glob(filepath.Join(out, "comuni", "0*", "index.html"))
 	if len(comuni) != 147 {
