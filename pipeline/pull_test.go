@@ -3,53 +3,18 @@ package pipeline
 import (
 	"context"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 
+	"github.com/provincia-como/opendata/internal/hang"
 	"github.com/provincia-como/opendata/pipeline/catalog"
 	"github.com/provincia-como/opendata/pipeline/source"
 )
-
-// silent accepts TCP connections and never answers: the comune's server of
-// issue 11. It counts connections, one per attempt.
-func silent(t *testing.T) (url string, conns *atomic.Int32) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	conns = new(atomic.Int32)
-	var mu sync.Mutex
-	var held []net.Conn
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			conns.Add(1)
-			mu.Lock()
-			held = append(held, c)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range held {
-			c.Close()
-		}
-	})
-	return "http://" + ln.Addr().String() + "/progetti.csv", conns
-}
 
 // projectsServer serves goodProjects; the first busy requests get a 503.
 func projectsServer(t *testing.T, busy int32) (url string, requests *atomic.Int32) {
@@ -131,7 +96,7 @@ func outcome(t *testing.T, res *Result, id string) Outcome {
 // attempts (fewer than a busy server gets) and its dataset goes stale with
 // the reason in words; the other datasets are built.
 func TestPullHangingSource(t *testing.T) {
-	hang, conns := silent(t)
+	hang, conns := hang.Server(t)
 	busy, busyRequests := projectsServer(t, 1)
 	quick, quickRequests := projectsServer(t, 0)
 	// The portal's attempt is long; the hanging dataset sets its own.
@@ -176,7 +141,7 @@ func TestPullHangingSource(t *testing.T) {
 // TestPullPhaseBudget: the portal's pull_timeout ends the wait for a server
 // that never answers, whatever its own timeouts, and the run goes on.
 func TestPullPhaseBudget(t *testing.T) {
-	hang, conns := silent(t)
+	hang, conns := hang.Server(t)
 	quick, _ := projectsServer(t, 0)
 	cfg := pullCatalog(t, "source_timeout:\n  attempt: 1h\n  total: 1h\npull_timeout: 200ms\n", map[string]string{
 		"progetti-hang":  projectsYAML("progetti-hang", hang, ""),

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -16,6 +15,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/provincia-como/opendata/internal/hang"
 	"github.com/provincia-como/opendata/pipeline/catalog"
 )
 
@@ -151,45 +151,11 @@ func TestPathUnchangedIsNotRead(t *testing.T) {
 	}
 }
 
-// hangingServer accepts TCP connections and never answers, like the
-// comune's server of issue 11; it counts the connections, one per attempt.
-func hangingServer(t *testing.T) (addr string, conns *atomic.Int32) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	conns = new(atomic.Int32)
-	var held []net.Conn
-	var mu sync.Mutex
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			conns.Add(1)
-			mu.Lock()
-			held = append(held, c)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range held {
-			c.Close()
-		}
-	})
-	return "http://" + ln.Addr().String(), conns
-}
-
 // TestRetries: a server that says nothing is tried less than one that says
 // it is busy, Retry-After is honoured within the source's budget, and a
 // server that answers at once is asked once.
 func TestRetries(t *testing.T) {
-	hang, hangConns := hangingServer(t)
+	hang, hangConns := hang.Server(t)
 	var calls sync.Map // path -> *atomic.Int32
 	count := func(p string) *atomic.Int32 {
 		c, _ := calls.LoadOrStore(p, new(atomic.Int32))
@@ -272,7 +238,7 @@ func TestRetries(t *testing.T) {
 // pull phase), end the wait for a server that never answers with the same
 // message; a cancelled run is an error, not the source's fault.
 func TestBudgets(t *testing.T) {
-	hang, conns := hangingServer(t)
+	hang, conns := hang.Server(t)
 	src := catalog.Source{URL: hang + "/comune.csv", Timeout: catalog.Timeout{Attempt: time.Hour, Total: 150 * time.Millisecond}}
 	f := New(nil, nil)
 	_, err := f.Fetch(context.Background(), src, catalog.Provenance{})
