@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/provincia-como/opendata/pipeline/catalog"
@@ -93,23 +92,11 @@ func matches(row catalog.Row, cols map[string]int, filter map[string]string) boo
 			return want == ""
 		}
 		c := row.Cells[i]
-		if strings.TrimSpace(c.Raw) != want && valueText(c.Value) != want {
+		if strings.TrimSpace(c.Raw) != want && catalog.ValueText(c.Value) != want {
 			return false
 		}
 	}
 	return true
-}
-
-func valueText(v any) string {
-	switch v := v.(type) {
-	case string:
-		return v
-	case float64:
-		return strconv.FormatFloat(v, 'f', -1, 64)
-	case bool:
-		return strconv.FormatBool(v)
-	}
-	return ""
 }
 
 // filterIssues reports a filter that cannot apply (a column the file

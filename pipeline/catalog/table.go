@@ -1,5 +1,7 @@
 package catalog
 
+import "strconv"
+
 // Table is a sheet of a file read into rows, with each value normalised and
 // each cell's position kept.
 type Table struct {
@@ -107,4 +109,19 @@ func (t *Table) Record(row int) map[string]any {
 		}
 	}
 	return rec
+}
+
+// ValueText writes a normalised value as text: strings as they are,
+// numbers in plain notation with a dot and every digit, booleans as
+// true/false, "" for a missing value.
+func ValueText(v any) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	case bool:
+		return strconv.FormatBool(v)
+	}
+	return ""
 }

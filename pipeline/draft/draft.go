@@ -10,7 +10,6 @@ package draft
 import (
 	"cmp"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode"
 
@@ -124,7 +123,7 @@ func describe(f *Field, t *catalog.Table, j int) {
 			}
 			continue
 		}
-		key := valueKey(c.Value)
+		key := catalog.ValueText(c.Value)
 		distinct[key]++
 		switch f.Type {
 		case catalog.TypeString:
@@ -195,19 +194,6 @@ func describe(f *Field, t *catalog.Table, j int) {
 	}
 	slices.Sort(f.TrueValues)
 	slices.Sort(f.FalseValues)
-}
-
-// valueKey is a value as text, for counting distinct values.
-func valueKey(v any) string {
-	switch v := v.(type) {
-	case string:
-		return v
-	case float64:
-		return strconv.FormatFloat(v, 'f', -1, 64)
-	case bool:
-		return strconv.FormatBool(v)
-	}
-	return ""
 }
 
 // separators tells how a number's text uses dots and commas: decimal
@@ -384,7 +370,7 @@ func keys(s *Schema, t *catalog.Table, cols []int) [][]string {
 			clear(seen)
 			unique := true
 			for _, r := range t.Rows {
-				k := [2]string{valueKey(r.Cells[cols[a]].Value), valueKey(r.Cells[cols[b]].Value)}
+				k := [2]string{catalog.ValueText(r.Cells[cols[a]].Value), catalog.ValueText(r.Cells[cols[b]].Value)}
 				if seen[k] {
 					unique = false
 					break
