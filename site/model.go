@@ -34,6 +34,8 @@ type model struct {
 	geoIssues []catalog.Issue
 	geoErr    error
 	states    map[catalog.ProjectState]int
+	// con is the contracts section's lotti, read once (contracts.go).
+	con *contracts
 }
 
 type comune struct {
