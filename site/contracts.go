@@ -126,7 +126,7 @@ func (m *model) contracts() (*contracts, error) {
 			}
 			l.ID = id
 			key, name, url := "cf:"+l.BodyCF, cmp.Or(l.Body, l.BodyCF), ""
-			if cm := m.byCode[d.Dataset.Publisher]; cm != nil {
+			if cm := m.comuneOfBody(l.BodyCF, l.Body, d.Dataset.Publisher); cm != nil {
 				key, name, url = "istat:"+cm.Code, cm.Name, "comuni/"+cm.Code+"/"
 			}
 			b := buyers[key]
@@ -256,4 +256,32 @@ func hasContracts(b *catalog.Build) bool {
 		}
 	}
 	return false
+}
+
+// comuneOfBody finds the comune of the registry behind a contracting body:
+// the dataset's publisher when it is a comune, else the body's name when
+// it reads "Comune di <a registry name>" and its fiscal code was issued in
+// the portal's province (digits 8 to 10 of a body's code). The name alone
+// is a trap: "COMUNE DI LIVO" is also a comune of Trento, and bodies of
+// Lecco still carry codes issued in Como under names Como's registry lacks.
+func (m *model) comuneOfBody(cf, name, publisher string) *comune {
+	if c := m.byCode[publisher]; c != nil {
+		return c
+	}
+	prov := m.b.Portal.Publisher.ISTAT
+	if len(cf) != 11 || len(prov) != 3 || cf[7:10] != prov {
+		return nil
+	}
+	up := strings.ToUpper(strings.TrimSpace(name))
+	if !strings.HasPrefix(up, "COMUNE DI ") {
+		return nil
+	}
+	want := slugify(up[len("COMUNE DI "):])
+	if m.bySlug == nil {
+		m.bySlug = map[string]*comune{}
+		for i := range m.comuni {
+			m.bySlug[slugify(m.comuni[i].Name)] = &m.comuni[i]
+		}
+	}
+	return m.bySlug[want]
 }

@@ -68,7 +68,12 @@ func (w *writer) contractsIndex(f formatter, c *contracts) frontMatter {
 		slices.Sort(keys)
 		for _, y := range keys {
 			t := sumLotti(years[y])
+			// Long names of bodies outside the registry are cut: the chart's
+			// labels have a fixed width; the table gives them whole.
 			label := b.Name
+			if r := []rune(label); len(r) > 26 {
+				label = string(r[:25]) + "…"
+			}
 			if y != "" {
 				label += " " + y
 			}

@@ -27,7 +27,7 @@ func contractsBuild() *catalog.Build {
 	for i, f := range fields {
 		cols[i] = catalog.Column{Header: f, Field: f, Index: i + 1}
 	}
-	v := catalog.Version{ID: "a190a190a190a190a190", Checksum: "sha256:190", Accepted: b.Generated.AddDate(0, 0, -3), Rows: 3}
+	v := catalog.Version{ID: "a190a190a190a190a190", Checksum: "sha256:190", Accepted: b.Generated.AddDate(0, 0, -3), Rows: 4}
 	b.Datasets = append(b.Datasets, catalog.DatasetState{
 		Dataset: catalog.Dataset{ID: "contratti-2013", Title: catalog.Text{It: "Contratti pubblici 2013", En: "Public contracts 2013"},
 			Publisher: "013", Theme: "GOVE", Frequency: "NEVER", Schema: "l190"},
@@ -45,6 +45,10 @@ func contractsBuild() *catalog.Build {
 			{Line: 50, Cells: []catalog.Cell{str("1234567890"), str("00233930130"), str("COMUNE DI CANTU'"), str("Fornitura di arredi"),
 				str("04"), str("04-PROCEDURA NEGOZIATA SENZA PREVIA PUBBLICAZIONE"), num(2500.5), num(2500.5), str("2013-03-01"), str("2013-04-01"), num(2),
 				str("ALFA S.R.L."), str("01234567890"), num(2013), num(50)}},
+			// A body of another province whose name is also a comune's:
+			// not matched to the registry (its fiscal code is Trento's).
+			{Line: 70, Cells: []catalog.Cell{str("7777777777"), str("83002860225"), str("COMUNE DI LIVO"), str("Sgombero neve"),
+				none, none, num(100), num(0), none, none, num(0), none, none, num(2013), num(70)}},
 		}},
 	})
 	return b
@@ -67,11 +71,11 @@ func TestRenderContracts(t *testing.T) {
 		path string
 		want []string
 	}{
-		{"contratti/index.html", []string{"Contratti pubblici", "COMUNE DI COMO", "6.000,00\u00a0€", "1.200,00\u00a0€", "2.500,50\u00a0€",
+		{"contratti/index.html", []string{"Contratti pubblici", `href="/comuni/013075/">Como</a>`, `href="/comuni/013041/">Cantù</a>`, "COMUNE DI LIVO", "Procedura non indicata", "6.000,00\u00a0€", "1.200,00\u00a0€", "2.500,50\u00a0€",
 			"Un solo offerente", "Affidamenti diretti", "1 (50\u00a0%)", "Pagato più dell'aggiudicato", "Importo senza aggiudicatario", "In ritardo",
 			"26 novembre 2026", `role="img"`, `href="/contratti/lotti/z0a1b2c3d4/"`}},
 		{"en/contratti/index.html", []string{"Public contracts", "Single bidder", "Direct awards", "Paid above awarded", "Awarded with no winner", "Overdue"}},
-		{"contratti/lotti/z0a1b2c3d4/index.html", []string{"Z0A1B2C3D4", "Manutenzione del verde", "23-AFFIDAMENTO DIRETTO", "contratti.xml", "riga 12",
+		{"contratti/lotti/z0a1b2c3d4/index.html", []string{"Z0A1B2C3D4", "Manutenzione del verde", "23-AFFIDAMENTO DIRETTO", "contratti.xml", "riga 12", `href="/comuni/013075/"`,
 			`href="/datasets/contratti-2013/"`, `href="/contratti/fornitori/01234567890/"`, `href="/contratti/fornitori/09876543210/"`, "1.000,00\u00a0€", "30 giugno 2013"}},
 		{"contratti/lotti/contratti-2013-30/index.html", []string{"non ha un CIG", "Nessun aggiudicatario", "In ritardo"}},
 		{"en/contratti/lotti/1234567890/index.html", []string{"Fornitura di arredi", "line 50", "€2,500.50"}},
@@ -133,8 +137,9 @@ func TestRenderContracts(t *testing.T) {
 	}
 	walk(doc, false)
 	want := map[string][]string{
-		"COMUNE DI COMO 2013":   {"2", "6.000,00\u00a0€", "1.200,00\u00a0€"},
-		"COMUNE DI CANTU' 2013": {"1", "2.500,50\u00a0€", "2.500,50\u00a0€"},
+		"Como 2013":           {"2", "6.000,00\u00a0€", "1.200,00\u00a0€"},
+		"Cantù 2013":          {"1", "2.500,50\u00a0€", "2.500,50\u00a0€"},
+		"COMUNE DI LIVO 2013": {"1", "100,00\u00a0€", "0,00\u00a0€"},
 	}
 	if len(inTable) != len(want) {
 		t.Fatalf("table %v, want %v", inTable, want)
@@ -158,7 +163,7 @@ func TestRenderContracts(t *testing.T) {
 			t.Errorf("%s: chart %q, table %q", k, onChart[k], row[1])
 		}
 	}
-	if !strings.Contains(page, "<tfoot><tr><th scope=\"row\">Totale</th><td></td><td class=\"num\">3</td><td class=\"num\">8.500,50\u00a0€</td><td class=\"num\">3.700,50\u00a0€</td>") {
+	if !strings.Contains(page, "<tfoot><tr><th scope=\"row\">Totale</th><td></td><td class=\"num\">4</td><td class=\"num\">8.600,50\u00a0€</td><td class=\"num\">3.700,50\u00a0€</td>") {
 		t.Errorf("the total row is not the sum of the lotti")
 	}
 }

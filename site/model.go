@@ -35,7 +35,8 @@ type model struct {
 	geoErr    error
 	states    map[catalog.ProjectState]int
 	// con is the contracts section's lotti, read once (contracts.go).
-	con *contracts
+	con    *contracts
+	bySlug map[string]*comune
 }
 
 type comune struct {
