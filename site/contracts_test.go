@@ -163,6 +163,11 @@ func TestRenderContracts(t *testing.T) {
 			t.Errorf("%s: chart %q, table %q", k, onChart[k], row[1])
 		}
 	}
+	// Como's red flags: of its 2 lotti, one single-bidder direct award paid
+	// above awarded; one with no winner, overdue at the build's day.
+	if !strings.Contains(page, `<th scope="row">Como</th><td class="num">2</td><td class="num">1</td><td class="num">1 (50`+"\u00a0"+`%)</td><td class="num">1</td><td class="num">1</td><td class="num">1</td>`) {
+		t.Errorf("Como's red flags are not counted right")
+	}
 	if !strings.Contains(page, "<tfoot><tr><th scope=\"row\">Totale</th><td></td><td class=\"num\">4</td><td class=\"num\">8.600,50\u00a0€</td><td class=\"num\">3.700,50\u00a0€</td>") {
 		t.Errorf("the total row is not the sum of the lotti")
 	}
