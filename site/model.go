@@ -34,6 +34,9 @@ type model struct {
 	geoIssues []catalog.Issue
 	geoErr    error
 	states    map[catalog.ProjectState]int
+	// con is the contracts section's lotti, read once (contracts.go).
+	con    *contracts
+	bySlug map[string]*comune
 }
 
 type comune struct {

@@ -120,6 +120,9 @@ func (w *writer) groups(langs []string) ([]group, error) {
 		w.paginate(add, f, "comuni", len(w.m.comuni), comuniPage, w.comuniIndex(f), func(i int) map[string]any { return w.comuneItem(f, &w.m.comuni[i]) })
 		w.paginate(add, f, "progetti", len(projects), listPage, w.projectsIndex(f), func(i int) map[string]any { return w.projectItem(f, projects[i]) })
 		w.filterPages(add, f, projects)
+		if err := w.contractPages(add, f); err != nil {
+			first = cmp.Or(first, err)
+		}
 		w.paginate(add, f, "qualita", len(attention), listPage, w.quality(f), func(i int) map[string]any { return w.qualityItem(f, attention[i]) })
 		add("temi", "temi/_index", lang, w.themesIndex(f))
 		for _, th := range w.themes(f) {

@@ -248,6 +248,7 @@ func writePortal(dir string, b *catalog.Build) ([]byte, error) {
 			"email":       p.Publisher.Email,
 			"ipa":         p.Publisher.IPA,
 			"homepage":    p.Publisher.Homepage,
+			"contracts":   hasContracts(b),
 		}
 	}
 	buf, err := json.MarshalIndent(data, "", " ")

@@ -267,4 +267,19 @@ describe('portal', { skip: skip || false }, () => {
       await context.close();
     }
   });
+  test('contracts: the overview and a lotto pass axe, the chart is an image with a title', async () => {
+    await checkPage('/contratti/', { texts: ['Contratti pubblici', 'Segnali da verificare', 'COMUNE DI COMO'], shot: 'contracts' });
+    await checkPage('/en/contratti/', { texts: ['Public contracts', 'Red flags'] });
+    await checkPage('/contratti/lotti/5518385b5a/', { texts: ['5518385B5A', 'contratti-comuni-como-2013.xml'] });
+    const { page, context } = await open('/contratti/');
+    try {
+      const svg = page.locator('figure.chart svg');
+      assert.equal(await svg.getAttribute('role'), 'img');
+      const title = await page.locator(`[id="${await svg.getAttribute('aria-labelledby')}"]`).textContent();
+      assert.match(title, /^Importo aggiudicato per ente e anno: /);
+      assert.ok(await page.locator('nav.main-nav a[href="/contratti/"]').count() === 1, 'the menu does not link to the contracts');
+    } finally {
+      await context.close();
+    }
+  });
 });

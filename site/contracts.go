@@ -1,0 +1,287 @@
+package site
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/provincia-como/opendata/pipeline/catalog"
+)
+
+// The contracts section reads the lotti tables of the catalog's L. 190/2012
+// datasets (schema l190): one lotto per row, with its winners joined.
+
+// l190Schema is the built-in schema name of public-contract datasets
+// (pipeline.L190Schema; the site does not import the pipeline).
+const l190Schema = "l190"
+
+// noCIG is what ANAC's files carry for a contract without a CIG.
+const noCIG = "0000000000"
+
+type lotto struct {
+	ID      string // in the URL: contratti/lotti/<ID>/
+	CIG     string
+	Dataset *catalog.DatasetState
+	File    string
+	Line    int
+	// Body is the contracting body: its fiscal code and name as written.
+	BodyCF, Body        string
+	Object              string
+	ProcCode, Proc      string
+	Awarded, Paid       float64
+	HasAwarded, HasPaid bool
+	Start, End          string // ISO dates, "" when missing
+	Bidders             int
+	Winners             []winner
+	Year                string
+	group               *buyer
+}
+
+type winner struct{ Name, CF string }
+
+// buyer is a contracting body the overview totals by: a comune of the
+// registry when the dataset's publisher is one, else the body's fiscal
+// code with the name the file gives it.
+type buyer struct {
+	Key, Name, URL string
+	lotti          []*lotto
+}
+
+// supplier is a winner by fiscal code, with every name it appears under.
+type supplier struct {
+	CF, Slug string
+	Names    []string
+	lotti    []*lotto
+}
+
+type contracts struct {
+	lotti     []*lotto
+	buyers    []*buyer
+	suppliers []*supplier
+	bySupp    map[string]*supplier
+}
+
+// contracts reads the lotti of every published l190 dataset, once.
+func (m *model) contracts() (*contracts, error) {
+	if m.con != nil {
+		return m.con, nil
+	}
+	c := &contracts{bySupp: map[string]*supplier{}}
+	buyers := map[string]*buyer{}
+	seen := map[string]int{}
+	for i := range m.b.Datasets {
+		d := &m.b.Datasets[i]
+		if d.Dataset.Schema != l190Schema || !published(d) {
+			continue
+		}
+		t, err := d.Content()
+		if err != nil {
+			return nil, fmt.Errorf("site: contracts %s: %w", d.Dataset.ID, err)
+		}
+		if t == nil {
+			continue
+		}
+		for r := range t.Rows {
+			rec, raw := record(t, r)
+			s := func(k string) string { return strings.TrimSpace(str(rec[k], raw[k])) }
+			n := func(k string) (float64, bool) { v, ok := rec[k].(float64); return v, ok }
+			l := &lotto{Dataset: d, File: t.File, Line: t.Rows[r].Line, CIG: strings.ToUpper(s("cig")),
+				BodyCF: strings.ToUpper(s("codice_fiscale_prop")), Body: s("denominazione"), Object: s("oggetto"),
+				ProcCode: s("codice_procedura"), Proc: s("scelta_contraente"),
+				Start: s("data_inizio"), End: s("data_ultimazione"), Year: s("anno_riferimento")}
+			if v, ok := n("riga_xml"); ok && l.Line == 0 {
+				l.Line = int(v)
+			}
+			l.Awarded, l.HasAwarded = n("importo_aggiudicazione")
+			l.Paid, l.HasPaid = n("importo_somme_liquidate")
+			if v, ok := n("numero_partecipanti"); ok {
+				l.Bidders = int(v)
+			}
+			names, codes := splitList(s("aggiudicatari")), splitList(s("codici_fiscali_aggiudicatari"))
+			// The names and codes pair up only when each winner has both.
+			if len(names) == len(codes) {
+				for i := range names {
+					l.Winners = append(l.Winners, winner{Name: names[i], CF: strings.ToUpper(codes[i])})
+				}
+			} else {
+				for _, nm := range names {
+					l.Winners = append(l.Winners, winner{Name: nm})
+				}
+				for _, cf := range codes {
+					l.Winners = append(l.Winners, winner{CF: strings.ToUpper(cf)})
+				}
+			}
+			// A stable id: the CIG, or the dataset and XML line when the
+			// lotto has none.
+			id := slugify(l.CIG)
+			if id == "" || l.CIG == noCIG {
+				id = slugify(d.Dataset.ID + "-" + strconv.Itoa(l.Line))
+			}
+			seen[id]++
+			if k := seen[id]; k > 1 {
+				id += "-" + strconv.Itoa(k)
+			}
+			l.ID = id
+			key, name, url := "cf:"+l.BodyCF, cmp.Or(l.Body, l.BodyCF), ""
+			if cm := m.comuneOfBody(l.BodyCF, l.Body, d.Dataset.Publisher); cm != nil {
+				key, name, url = "istat:"+cm.Code, cm.Name, "comuni/"+cm.Code+"/"
+			}
+			b := buyers[key]
+			if b == nil {
+				b = &buyer{Key: key, Name: name, URL: url}
+				buyers[key] = b
+				c.buyers = append(c.buyers, b)
+			}
+			b.lotti = append(b.lotti, l)
+			l.group = b
+			for _, wn := range l.Winners {
+				if wn.CF == "" {
+					continue
+				}
+				sp := c.bySupp[wn.CF]
+				if sp == nil {
+					sp = &supplier{CF: wn.CF, Slug: slugify(wn.CF)}
+					c.bySupp[wn.CF] = sp
+					c.suppliers = append(c.suppliers, sp)
+				}
+				if wn.Name != "" && !slices.Contains(sp.Names, wn.Name) {
+					sp.Names = append(sp.Names, wn.Name)
+				}
+				if !slices.Contains(sp.lotti, l) {
+					sp.lotti = append(sp.lotti, l)
+				}
+			}
+			c.lotti = append(c.lotti, l)
+		}
+	}
+	slices.SortFunc(c.buyers, func(a, b *buyer) int { return cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
+	m.con = c
+	return c, nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ";") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// supplierURL is the page of a winner's fiscal code.
+func supplierURL(cf string) string { return "contratti/fornitori/" + slugify(cf) + "/" }
+
+func lottoURL(l *lotto) string { return "contratti/lotti/" + l.ID + "/" }
+
+// direct reports whether the procedure is one of ANAC's direct awards
+// (codes 17, 23–26, 31, 36, 39: every wording that says "affidamento
+// diretto"), the ones made without a competition.
+func (l *lotto) direct() bool {
+	switch l.ProcCode {
+	case "17", "23", "24", "25", "26", "31", "36", "39":
+		return true
+	}
+	return strings.Contains(strings.ToUpper(l.Proc), "AFFIDAMENTO DIRETTO")
+}
+
+// overdue: the planned end is before the build's day and less than the
+// amount awarded has been paid.
+func (l *lotto) overdue(today time.Time) bool {
+	end, err := time.Parse("2006-01-02", l.End)
+	if err != nil || !l.HasAwarded {
+		return false
+	}
+	return end.Before(today) && l.Paid < l.Awarded
+}
+
+// flag is a red flag: a test on one lotto, named and explained.
+type redFlag struct {
+	key          string
+	label, about catalog.Text
+	test         func(l *lotto, today time.Time) bool
+}
+
+func flags() []redFlag {
+	return []redFlag{
+		{"single", catalog.Text{It: "Un solo offerente", En: "Single bidder"},
+			catalog.Text{It: "Lotti con un solo partecipante: nessuna concorrenza sul prezzo. Non è un illecito, ma se capita spesso vale la pena chiedere perché.",
+				En: "Lots with only one bidder: no competition on price. It is not wrongdoing in itself, but when it happens often it is worth asking why."},
+			func(l *lotto, _ time.Time) bool { return l.Bidders == 1 }},
+		{"direct", catalog.Text{It: "Affidamenti diretti", En: "Direct awards"},
+			catalog.Text{It: "Lotti assegnati con affidamento diretto, cioè senza gara: la legge lo permette sotto certe soglie; una quota alta merita attenzione.",
+				En: "Lots awarded directly, without a tender: the law allows it below certain thresholds; a high share deserves attention."},
+			func(l *lotto, _ time.Time) bool { return l.direct() }},
+		{"overpaid", catalog.Text{It: "Pagato più dell'aggiudicato", En: "Paid above awarded"},
+			catalog.Text{It: "Lotti per cui le somme pagate superano l'importo aggiudicato: può dipendere da varianti o da errori nel file.",
+				En: "Lots where the sums paid exceed the amount awarded: it may come from variations or from mistakes in the file."},
+			func(l *lotto, _ time.Time) bool { return l.HasPaid && l.HasAwarded && l.Paid > l.Awarded }},
+		{"nowinner", catalog.Text{It: "Importo senza aggiudicatario", En: "Awarded with no winner"},
+			catalog.Text{It: "Lotti con un importo aggiudicato ma nessun aggiudicatario nel file: non si sa a chi vanno i soldi.",
+				En: "Lots with an amount awarded but no winner in the file: one cannot tell who gets the money."},
+			func(l *lotto, _ time.Time) bool { return l.HasAwarded && l.Awarded > 0 && len(l.Winners) == 0 }},
+		{"overdue", catalog.Text{It: "In ritardo", En: "Overdue"},
+			catalog.Text{It: "Lotti la cui data di ultimazione è passata, alla data di costruzione del portale, ma con pagamenti inferiori all'importo aggiudicato.",
+				En: "Lots whose completion date had passed on the day the portal was built, but with less paid than awarded."},
+			func(l *lotto, today time.Time) bool { return l.overdue(today) }},
+	}
+}
+
+// totals sums lotti: how many, the amounts awarded and paid.
+type totals struct {
+	Count         int
+	Awarded, Paid float64
+}
+
+func sumLotti(ls []*lotto) totals {
+	var t totals
+	for _, l := range ls {
+		t.Count++
+		t.Awarded += l.Awarded
+		t.Paid += l.Paid
+	}
+	return t
+}
+
+// hasContracts reports whether the catalog publishes a contracts dataset:
+// only then does the menu link to the section.
+func hasContracts(b *catalog.Build) bool {
+	for i := range b.Datasets {
+		d := &b.Datasets[i]
+		if d.Dataset.Schema == l190Schema && published(d) {
+			return true
+		}
+	}
+	return false
+}
+
+// comuneOfBody finds the comune of the registry behind a contracting body:
+// the dataset's publisher when it is a comune, else the body's name when
+// it reads "Comune di <a registry name>" and its fiscal code was issued in
+// the portal's province (digits 8 to 10 of a body's code). The name alone
+// is a trap: "COMUNE DI LIVO" is also a comune of Trento, and bodies of
+// Lecco still carry codes issued in Como under names Como's registry lacks.
+func (m *model) comuneOfBody(cf, name, publisher string) *comune {
+	if c := m.byCode[publisher]; c != nil {
+		return c
+	}
+	prov := m.b.Portal.Publisher.ISTAT
+	if len(cf) != 11 || len(prov) != 3 || cf[7:10] != prov {
+		return nil
+	}
+	up := strings.ToUpper(strings.TrimSpace(name))
+	if !strings.HasPrefix(up, "COMUNE DI ") {
+		return nil
+	}
+	want := slugify(up[len("COMUNE DI "):])
+	if m.bySlug == nil {
+		m.bySlug = map[string]*comune{}
+		for i := range m.comuni {
+			m.bySlug[slugify(m.comuni[i].Name)] = &m.comuni[i]
+		}
+	}
+	return m.bySlug[want]
+}

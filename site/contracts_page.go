@@ -1,0 +1,274 @@
+package site
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// The pages of the contracts section: the overview per comune and year
+// with its chart and red flags, one page per lotto, one per supplier.
+
+// tx picks the page's language from an Italian and English pair.
+func tx(f formatter, it, en string) string {
+	if f.lang == "en" {
+		return en
+	}
+	return it
+}
+
+// contractPages adds the section's pages, when the catalog has contracts.
+func (w *writer) contractPages(add func(key, rel, lang string, fm frontMatter), f formatter) error {
+	c, err := w.m.contracts()
+	if err != nil || !hasContracts(w.m.b) {
+		return err
+	}
+	add("contratti", "contratti/_index", f.lang, w.contractsIndex(f, c))
+	for _, l := range c.lotti {
+		add("contratti/lotti/"+l.ID, "contratti/lotti/"+l.ID, f.lang, w.lottoPage(f, l))
+	}
+	for _, s := range c.suppliers {
+		add("contratti/fornitori/"+s.Slug, "contratti/fornitori/"+s.Slug, f.lang, w.supplierPage(f, s))
+	}
+	return nil
+}
+
+func (w *writer) lottoItem(f formatter, l *lotto) map[string]any {
+	return map[string]any{
+		"url": lottoURL(l), "cig": cmp.Or(l.CIG, "–"), "object": l.Object, "body": l.Body,
+		"proc": l.Proc, "awarded": amountOr(f, l.Awarded, l.HasAwarded), "paid": amountOr(f, l.Paid, l.HasPaid),
+		"year": l.Year,
+	}
+}
+
+func amountOr(f formatter, v float64, ok bool) string {
+	if !ok {
+		return "–"
+	}
+	return f.money(v)
+}
+
+// contractsIndex is the overview: per comune and year the lotti and their
+// totals, the procedures, a chart of the amounts awarded with the same
+// figures in its table, and each comune's red flags.
+func (w *writer) contractsIndex(f formatter, c *contracts) frontMatter {
+	var rows []map[string]any
+	var bars []bar
+	for _, b := range c.buyers {
+		years := map[string][]*lotto{}
+		var keys []string
+		for _, l := range b.lotti {
+			if years[l.Year] == nil {
+				keys = append(keys, l.Year)
+			}
+			years[l.Year] = append(years[l.Year], l)
+		}
+		slices.Sort(keys)
+		for _, y := range keys {
+			t := sumLotti(years[y])
+			// Long names of bodies outside the registry are cut: the chart's
+			// labels have a fixed width; the table gives them whole.
+			label := b.Name
+			if r := []rune(label); len(r) > 26 {
+				label = string(r[:25]) + "…"
+			}
+			if y != "" {
+				label += " " + y
+			}
+			rows = append(rows, map[string]any{"name": b.Name, "url": b.URL, "year": cmp.Or(y, "–"),
+				"count": f.integer(t.Count), "awarded": f.money(t.Awarded), "paid": f.money(t.Paid)})
+			bars = append(bars, bar{Label: label, Value: t.Awarded, Text: f.money(t.Awarded)})
+		}
+	}
+	all := sumLotti(c.lotti)
+	// By procedure: the current ANAC wording, the unknown ones last.
+	byProc := map[string][]*lotto{}
+	for _, l := range c.lotti {
+		byProc[l.Proc] = append(byProc[l.Proc], l)
+	}
+	procs := make([]string, 0, len(byProc))
+	for p := range byProc {
+		procs = append(procs, p)
+	}
+	slices.SortFunc(procs, func(a, b string) int { return cmp.Or(cmp.Compare(blank(a), blank(b)), cmp.Compare(a, b)) })
+	var procRows []map[string]any
+	for _, p := range procs {
+		t := sumLotti(byProc[p])
+		procRows = append(procRows, map[string]any{"label": cmp.Or(p, tx(f, "Procedura non indicata", "Procedure not stated")),
+			"count": f.integer(t.Count), "awarded": f.money(t.Awarded), "paid": f.money(t.Paid)})
+	}
+	// Red flags: per comune, how many lotti raise each.
+	today := w.today()
+	var fl []map[string]any
+	var flagHeads []string
+	for _, fg := range flags() {
+		flagHeads = append(flagHeads, fg.label.In(f.lang))
+		fl = append(fl, map[string]any{"label": fg.label.In(f.lang), "about": fg.about.In(f.lang)})
+	}
+	var flagRows []map[string]any
+	for _, b := range c.buyers {
+		var cells []string
+		for _, fg := range flags() {
+			n := 0
+			for _, l := range b.lotti {
+				if fg.test(l, today) {
+					n++
+				}
+			}
+			cell := f.integer(n)
+			if fg.key == "direct" && len(b.lotti) > 0 {
+				cell = fmt.Sprintf("%s (%s)", f.integer(n), f.percent(float64(n)/float64(len(b.lotti))*100))
+			}
+			cells = append(cells, cell)
+		}
+		flagRows = append(flagRows, map[string]any{"name": b.Name, "url": b.URL, "cells": cells, "count": f.integer(len(b.lotti))})
+	}
+	// The largest lotti: a page that lists them all would outgrow the
+	// page budget on a Province's years.
+	largest := slices.Clone(c.lotti)
+	slices.SortStableFunc(largest, func(a, b *lotto) int { return cmp.Compare(b.Awarded, a.Awarded) })
+	var items []map[string]any
+	for _, l := range largest[:min(listPage, len(largest))] {
+		items = append(items, w.lottoItem(f, l))
+	}
+	chartTitle := tx(f, "Importo aggiudicato per ente e anno", "Amount awarded by body and year")
+	params := map[string]any{
+		"intro": tx(f, "I contratti pubblici che gli enti pubblicano ogni anno secondo la legge 190/2012: per ogni lotto (identificato dal CIG) l'ente, la procedura, gli aggiudicatari, l'importo aggiudicato e le somme pagate. Gli importi sono in euro al netto dell'IVA.",
+			"The public contracts the administrations publish every year under Law 190/2012: for each lot (identified by its CIG) the body, the procedure, the winners, the amount awarded and the sums paid. Amounts are in euros net of VAT."),
+		"rows": rows, "chart": chart(bars), "chartTitle": chartTitle,
+		"total":    map[string]any{"count": f.integer(all.Count), "awarded": f.money(all.Awarded), "paid": f.money(all.Paid)},
+		"procRows": procRows, "flags": fl, "flagHeads": flagHeads, "flagRows": flagRows, "lotti": items,
+		"generated": f.date(today),
+	}
+	words := map[string][2]string{
+		"byBodyTitle": {"Lotti e importi per ente e anno", "Lots and amounts by body and year"},
+		"bodyW":       {"Ente", "Body"}, "yearW": {"Anno", "Year"}, "countW": {"Lotti", "Lots"},
+		"awardedW": {"Aggiudicato", "Awarded"}, "paidW": {"Pagato", "Paid"}, "totalW": {"Totale", "Total"},
+		"procTitle":  {"Lotti per procedura di scelta del contraente", "Lots by procedure for choosing the contractor"},
+		"procW":      {"Procedura", "Procedure"},
+		"flagsTitle": {"Segnali da verificare, ente per ente", "Red flags, body by body"},
+		"flagsIntro": {"Ogni numero conta i lotti dell'ente che presentano il segnale; un segnale non prova nulla, indica dove guardare.",
+			"Each number counts the body's lots that show the flag; a flag proves nothing, it shows where to look."},
+		"flagsAbout": {"Che cosa vuol dire ciascun segnale", "What each flag means"},
+		"lottiTitle": {"Lotti, dal maggiore importo aggiudicato", "Lots, largest amount awarded first"}, "objectW": {"Oggetto", "Object"}, "cigW": {"CIG", "CIG"},
+	}
+	for k, v := range words {
+		params[k] = tx(f, v[0], v[1])
+	}
+	params["overdueNote"] = fmt.Sprintf(tx(f, "«In ritardo» è calcolato al %s, giorno di costruzione del portale.", "\"Overdue\" is reckoned on %s, the day the portal was built."), f.date(today))
+	return frontMatter{
+		Title:       tx(f, "Contratti pubblici", "Public contracts"),
+		Description: tx(f, "Contratti pubblici degli enti (L. 190/2012): lotti, aggiudicatari, importi e segnali da verificare.", "Public contracts of the administrations (Law 190/2012): lots, winners, amounts and red flags."),
+		Date:        stamp(w.m.b.Generated),
+		Params:      params,
+	}
+}
+
+func parseDay(s string) (time.Time, bool) {
+	t, err := time.Parse("2006-01-02", s)
+	return t, err == nil
+}
+
+// lottoPage is one lotto: what it is, who bid and won, the amounts and
+// dates, and where in the source file it comes from.
+func (w *writer) lottoPage(f formatter, l *lotto) frontMatter {
+	var winners []map[string]any
+	for _, wn := range l.Winners {
+		e := map[string]any{"name": cmp.Or(wn.Name, wn.CF), "cf": wn.CF}
+		if wn.CF != "" {
+			e["url"] = supplierURL(wn.CF)
+		}
+		winners = append(winners, e)
+	}
+	date := func(s string) string {
+		if t, ok := parseDay(s); ok {
+			return f.date(t)
+		}
+		return cmp.Or(s, "–")
+	}
+	var fl []string
+	for _, fg := range flags() {
+		if fg.test(l, w.today()) {
+			fl = append(fl, fg.label.In(f.lang)+": "+fg.about.In(f.lang))
+		}
+	}
+	params := map[string]any{
+		"cig": cmp.Or(l.CIG, "–"), "object": l.Object, "body": l.Body, "bodyCF": l.BodyCF, "bodyURL": l.group.URL,
+		"proc":    cmp.Or(l.Proc, tx(f, "Procedura non indicata", "Procedure not stated")),
+		"bidders": f.integer(l.Bidders), "winners": winners,
+		"awarded": amountOr(f, l.Awarded, l.HasAwarded), "paid": amountOr(f, l.Paid, l.HasPaid),
+		"start": date(l.Start), "end": date(l.End), "year": cmp.Or(l.Year, "–"),
+		"dataset": l.Dataset.Dataset.Title.In(f.lang), "datasetURL": datasetURL(l.Dataset.Dataset.ID),
+		"file": l.File, "line": l.Line, "flags": fl,
+	}
+	if l.CIG == "" || l.CIG == noCIG {
+		params["noCIG"] = tx(f, "Il contratto non ha un CIG: la pagina è identificata dal dataset e dalla riga del file.", "The contract has no CIG: the page is identified by the dataset and the file's line.")
+	}
+	words := map[string][2]string{
+		"factsTitle": {"Dati del lotto", "Lot details"}, "objectW": {"Oggetto", "Object"}, "cigW": {"CIG", "CIG"}, "bodyW": {"Stazione appaltante", "Contracting body"},
+		"procW": {"Procedura", "Procedure"}, "biddersW": {"Numero di offerenti", "Number of bidders"},
+		"winnersW": {"Aggiudicatari", "Winners"}, "noWinners": {"Nessun aggiudicatario nel file.", "No winner in the file."},
+		"awardedW": {"Importo aggiudicato", "Amount awarded"}, "paidW": {"Somme pagate", "Sums paid"},
+		"startW": {"Inizio", "Start"}, "endW": {"Ultimazione", "Completion"}, "yearW": {"Anno", "Year"},
+		"sourceW": {"Fonte", "Source"}, "lineW": {"riga", "line"}, "fileW": {"file", "file"},
+		"flagsTitle": {"Segnali da verificare", "Red flags"}, "allW": {"Tutti i contratti", "All contracts"},
+	}
+	for k, v := range words {
+		params[k] = tx(f, v[0], v[1])
+	}
+	return frontMatter{
+		Title:  fmt.Sprintf("%s %s", tx(f, "Lotto", "Lot"), cmp.Or(l.CIG, l.ID)) + titleTail(l.Object),
+		Layout: "lotto",
+		Params: params,
+	}
+}
+
+func titleTail(s string) string {
+	if s == "" {
+		return ""
+	}
+	r := []rune(s)
+	if len(r) > 80 {
+		return ": " + string(r[:79]) + "…"
+	}
+	return ": " + s
+}
+
+// supplierPage is one winner by fiscal code: its names and every lotto it
+// won in the portal's files, with totals.
+func (w *writer) supplierPage(f formatter, s *supplier) frontMatter {
+	var items []map[string]any
+	for _, l := range s.lotti {
+		items = append(items, w.lottoItem(f, l))
+	}
+	t := sumLotti(s.lotti)
+	params := map[string]any{
+		"cf": s.CF, "names": s.Names, "lotti": items,
+		"total": map[string]any{"count": f.integer(t.Count), "awarded": f.money(t.Awarded), "paid": f.money(t.Paid)},
+	}
+	words := map[string][2]string{
+		"cfW": {"Codice fiscale", "Fiscal code"}, "namesW": {"Nomi con cui compare", "Names it appears under"},
+		"lottiTitle": {"Lotti vinti", "Lots won"}, "objectW": {"Oggetto", "Object"}, "cigW": {"CIG", "CIG"},
+		"bodyW": {"Ente", "Body"}, "awardedW": {"Aggiudicato", "Awarded"}, "paidW": {"Pagato", "Paid"},
+		"totalW": {"Totale", "Total"}, "yearW": {"Anno", "Year"}, "allW": {"Tutti i contratti", "All contracts"},
+		"bidNote": {"Qui sono elencati solo i lotti che questo operatore ha vinto. Le gare a cui ha partecipato senza vincere non sono ancora mostrate: la tabella dei lotti del portale riporta soltanto gli aggiudicatari.",
+			"Only the lots this supplier won are listed here. Tenders it took part in without winning are not shown yet: the portal's table of lots records only the winners."},
+	}
+	for k, v := range words {
+		params[k] = tx(f, v[0], v[1])
+	}
+	return frontMatter{
+		Title:  fmt.Sprintf("%s %s", tx(f, "Fornitore", "Supplier"), cmp.Or(strings.Join(s.Names, " / "), s.CF)),
+		Layout: "fornitore",
+		Params: params,
+	}
+}
+
+func blank(s string) int {
+	if s == "" {
+		return 1
+	}
+	return 0
+}
