@@ -157,6 +157,20 @@ func (w *writer) contractsIndex(f formatter, c *contracts) frontMatter {
 	for k, v := range words {
 		params[k] = tx(f, v[0], v[1])
 	}
+	// ANAC's format writes 0 for the amount of a lotto not yet awarded: say
+	// so, so that a total of 0 is not read as contracts worth nothing.
+	unawarded := 0
+	for _, l := range c.lotti {
+		if l.Awarded == 0 && len(l.Winners) == 0 {
+			unawarded++
+		}
+	}
+	if unawarded > 0 {
+		params["unawardedNote"] = fmt.Sprintf(tx(f,
+			"%s lotti su %s non hanno ancora un aggiudicatario: il file li riporta con importo aggiudicato 0, come ANAC chiede per le gare non ancora aggiudicate. Per questo alcuni totali sono 0.",
+			"%s of %s lots have no winner yet: the file gives them an amount awarded of 0, as ANAC asks for tenders not yet awarded. This is why some totals are 0."),
+			f.integer(unawarded), f.integer(len(c.lotti)))
+	}
 	params["overdueNote"] = fmt.Sprintf(tx(f, "«In ritardo» è calcolato al %s, giorno di costruzione del portale.", "\"Overdue\" is reckoned on %s, the day the portal was built."), f.date(today))
 	return frontMatter{
 		Title:       tx(f, "Contratti pubblici", "Public contracts"),

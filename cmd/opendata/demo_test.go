@@ -81,6 +81,12 @@ func TestDemoPortal(t *testing.T) {
 		t.Error("the free table's preview does not show 10,3792 the Italian way")
 	}
 
+	// The demo's contracts were published before their award: ANAC's file
+	// says 0, and the overview says why its totals are 0.
+	if page := read("contratti/index.html"); !strings.Contains(page, "15 lotti su 15 non hanno ancora un aggiudicatario") {
+		t.Error("the contracts overview does not explain its totals of 0")
+	}
+
 	// A page per comune of the registry: 147 in the Province of Como.
 	comuni, _ := filepath.Glob(filepath.Join(out, "comuni", "0*", "index.html"))
 	if len(comuni) != 147 {
