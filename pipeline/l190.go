@@ -54,7 +54,56 @@ func judgeL190(ctx context.Context, info *catalog.Schema, name string, data []by
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	return issues, lottiTable(tabs, info), nil
+	t := lottiTable(tabs, info)
+	t.Related = relatedTables(tabs)
+	return issues, t, nil
+}
+
+// RelatedNames are the names of the related tables of an L. 190 version,
+// in the order they are stored.
+var RelatedNames = []string{"metadata", "partecipanti", "aggiudicatari"}
+
+// relatedTypes are the types of the related tables' fields; any other
+// field (codes, names, roles) is text.
+var relatedTypes = map[string]catalog.FieldType{
+	l190read.FieldLotto:                   catalog.TypeInteger,
+	l190read.FieldRaggruppamento:          catalog.TypeInteger,
+	l190read.FieldDataPubblicazione:       catalog.TypeDate,
+	l190read.FieldDataUltimoAggiornamento: catalog.TypeDate,
+	l190read.FieldAnnoRiferimento:         catalog.TypeInteger,
+	"riga_xml":                            catalog.TypeInteger,
+}
+
+// relatedTables are the file's other tables, published beside the lotti:
+// the publisher's metadata, the bidders and the winners, one row per party
+// alone or member of a grouping. The parties get "riga_xml", the line of
+// their lotto, which is the lotti table's riga_xml: the key that joins
+// them (the lotto's position is kept too, CIGs may repeat).
+func relatedTables(tabs *l190read.Tables) []*catalog.Table {
+	out := make([]*catalog.Table, 0, len(RelatedNames))
+	for i, src := range []*catalog.Table{tabs.Metadata, tabs.Partecipanti, tabs.Aggiudicatari} {
+		t := *src
+		t.Name = RelatedNames[i]
+		t.Columns = make([]catalog.Column, len(src.Columns), len(src.Columns)+1)
+		for j, c := range src.Columns {
+			c.Type = catalog.TypeString
+			if typ, ok := relatedTypes[c.Field]; ok {
+				c.Type = typ
+			}
+			t.Columns[j] = c
+		}
+		if cLotto := src.ColumnOf(l190read.FieldLotto); cLotto >= 0 {
+			t.Columns = append(t.Columns, catalog.Column{Field: "riga_xml", Header: "lotto (riga)", Type: catalog.TypeInteger})
+			t.Rows = make([]catalog.Row, len(src.Rows))
+			for k, r := range src.Rows {
+				line := r.Cells[cLotto].Line
+				cells := append(make([]catalog.Cell, 0, len(r.Cells)+1), r.Cells...)
+				t.Rows[k] = catalog.Row{Line: r.Line, Cells: append(cells, catalog.Cell{Raw: strconv.Itoa(line), Value: float64(line), Line: line})}
+			}
+		}
+		out = append(out, &t)
+	}
+	return out
 }
 
 // lottiColumns are the published table's fields, in order, with the XML

@@ -359,3 +359,45 @@ func unreadableIssue(issues []catalog.Issue) bool {
 	}
 	return false
 }
+
+// The bidders and winners travel with the lotti as related tables, typed,
+// joined to the lotti by the lotto's XML line.
+func TestJudgeL190Related(t *testing.T) {
+	_, tab, err := judge(context.Background(), l190Schema(t), nil, nil, "contratti.xml", []byte(l190Groups), "")
+	if err != nil || tab == nil {
+		t.Fatalf("judge: %v", err)
+	}
+	var names []string
+	byName := map[string]*catalog.Table{}
+	for _, r := range tab.Related {
+		names = append(names, r.Name)
+		byName[r.Name] = r
+	}
+	if strings.Join(names, ",") != "metadata,partecipanti,aggiudicatari" {
+		t.Fatalf("related tables %v", names)
+	}
+	if n := len(byName["metadata"].Rows); n != 1 {
+		t.Errorf("metadata has %d rows, want 1", n)
+	}
+	lotto := tab.Record(0)["riga_xml"]
+	for _, name := range []string{"partecipanti", "aggiudicatari"} {
+		r := byName[name]
+		if len(r.Rows) == 0 {
+			t.Fatalf("%s: no rows", name)
+		}
+		for i := range r.Rows {
+			if got := r.Record(i)["riga_xml"]; got != lotto {
+				t.Errorf("%s row %d: riga_xml %v, want the lotto's %v", name, i, got, lotto)
+			}
+		}
+		types := map[string]catalog.FieldType{"riga_xml": catalog.TypeInteger, "raggruppamento": catalog.TypeInteger, "codice_fiscale": catalog.TypeString, "cig": catalog.TypeString}
+		for _, c := range r.Columns {
+			if want, ok := types[c.Field]; ok && c.Type != want {
+				t.Errorf("%s.%s type %q, want %q", name, c.Field, c.Type, want)
+			}
+		}
+	}
+	if got := byName["aggiudicatari"].Record(0)["ragione_sociale"]; got != "BETA SPA" {
+		t.Errorf("first winner %v, want BETA SPA", got)
+	}
+}

@@ -63,6 +63,9 @@ type Download struct {
 	Version string `json:"version,omitempty"`
 	// Checksum is the SHA-256 of the file.
 	Checksum string `json:"checksum,omitempty"`
+	// Table names the related table (Table.Related) the file holds;
+	// empty for the main table and the other files.
+	Table string `json:"table,omitempty"`
 }
 
 // Content returns the table of the current version, reading it with

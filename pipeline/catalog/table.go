@@ -5,6 +5,9 @@ import "strconv"
 // Table is a sheet of a file read into rows, with each value normalised and
 // each cell's position kept.
 type Table struct {
+	// Name names a related table of a version ("partecipanti"); empty for
+	// the main table.
+	Name string `json:",omitempty"`
 	// File is the name of the source file as the clerk knows it.
 	File string
 	// Sheet is the sheet read in a workbook; empty for CSV.
@@ -18,6 +21,10 @@ type Table struct {
 	// Selection says which rows of the file were kept when the dataset
 	// keeps only some (Source.Filter); nil when all were.
 	Selection *Selection `json:",omitempty"`
+	// Related are the other tables the same file gives (the bidders and
+	// winners of an L. 190 file), stored and published with the version;
+	// nil for most datasets.
+	Related []*Table `json:",omitempty"`
 }
 
 // Selection is the filter a table went through: Read rows were read from

@@ -279,6 +279,13 @@ const PreviewRows = 20
 func preview(t *catalog.Table) *catalog.Table {
 	p := *t
 	p.Rows = t.Rows[:min(len(t.Rows), PreviewRows)]
+	if t.Related != nil {
+		// The related tables' columns and first rows, for their schemas.
+		p.Related = make([]*catalog.Table, len(t.Related))
+		for i, r := range t.Related {
+			p.Related[i] = preview(r)
+		}
+	}
 	return &p
 }
 

@@ -14,8 +14,20 @@ import (
 // VersionID is the identity of a table's content: the first 12 hex digits
 // of a SHA-256 over its normalised values, field by field in name order. The
 // same data read from a file with other formatting, column order or title
-// rows gives the same ID.
+// rows gives the same ID. Related tables count too, each after its name; a
+// table without any keeps the ID it always had.
 func VersionID(t *catalog.Table) string {
+	h := sha256.New()
+	writeTable(h, t)
+	for _, r := range t.Related {
+		h.Write([]byte("\x1erelated\x00"))
+		writeField(h, r.Name)
+		writeTable(h, r)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:12]
+}
+
+func writeTable(h hash.Hash, t *catalog.Table) {
 	cols := make([]int, 0, len(t.Columns))
 	for i, c := range t.Columns {
 		if c.Field != "" {
@@ -31,7 +43,6 @@ func VersionID(t *catalog.Table) string {
 		}
 		return 0
 	})
-	h := sha256.New()
 	for _, c := range cols {
 		writeField(h, t.Columns[c].Field)
 	}
@@ -42,7 +53,6 @@ func VersionID(t *catalog.Table) string {
 		}
 		h.Write([]byte{'\n'})
 	}
-	return hex.EncodeToString(h.Sum(nil))[:12]
 }
 
 func writeField(h hash.Hash, s string) {
