@@ -31,6 +31,7 @@ type TableLoader func(version string) (*catalog.Table, error)
 // Dataset writes the files of one dataset under outDir/datasets/<id>/:
 //
 //	<id>.csv .json .xlsx            the published version
+//	<id>-<table>.csv .json .xlsx    its related tables (RelatedDownloads)
 //	<version>/<id>.csv .json .xlsx  every accepted version, never rewritten
 //	schema.json                     the JSON Schema the data follows
 //	report.json                     the issues of the latest file read
@@ -55,6 +56,11 @@ func Dataset(ctx context.Context, outDir string, st *catalog.DatasetState, s *ca
 		}
 		downloads = append(downloads, d...)
 		latest = files
+		rel, err := writeRelated(ctx, outDir, dir, id, table)
+		if err != nil {
+			return nil, fmt.Errorf("export %s: %w", id, err)
+		}
+		downloads = append(downloads, rel...)
 	}
 	for _, v := range st.History {
 		vdir := path.Join(dir, v.ID)
@@ -100,6 +106,35 @@ var formats = []struct {
 	{"csv", MediaCSV, WriteCSV},
 	{"json", MediaJSON, WriteJSON},
 	{"xlsx", MediaXLSX, WriteXLSX},
+}
+
+// RelatedDownloads tells whether a related table of a version gets its own
+// downloads. The L. 190 metadata do not: one row about the source file
+// (its title, publisher, URL and licence), which the lotti's year and the
+// dataset's page already say; it is kept in the store for the OCDS
+// packages.
+func RelatedDownloads(t *catalog.Table) bool {
+	return t != nil && t.Name != "" && t.Name != "metadata"
+}
+
+// writeRelated writes the published version's related tables beside its
+// main files, with the same writers: the table's own typed columns.
+func writeRelated(ctx context.Context, outDir, dir, id string, t *catalog.Table) ([]catalog.Download, error) {
+	var out []catalog.Download
+	for _, r := range t.Related {
+		if !RelatedDownloads(r) {
+			continue
+		}
+		d, _, err := writeTable(ctx, outDir, dir, id+"-"+r.Name, "", r, nil)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", r.Name, err)
+		}
+		for i := range d {
+			d[i].Table = r.Name
+		}
+		out = append(out, d...)
+	}
+	return out, nil
 }
 
 func writeTable(ctx context.Context, outDir, dir, id, version string, t *catalog.Table, s *catalog.Schema) ([]catalog.Download, map[string][]byte, error) {

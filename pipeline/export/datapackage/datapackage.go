@@ -292,7 +292,7 @@ func newBuilder(b *catalog.Build) *builder {
 // csvOf returns the CSV download of the published version.
 func csvOf(st *catalog.DatasetState) *catalog.Download {
 	for i, d := range st.Downloads {
-		if d.Format == "csv" && d.Version == "" {
+		if d.Format == "csv" && d.Version == "" && d.Table == "" {
 			return &st.Downloads[i]
 		}
 	}
@@ -363,11 +363,46 @@ func both(t catalog.Text) string {
 	return t.It + "\n\n" + t.En
 }
 
+func tableTitle(name string) string {
+	if name == "" {
+		return ""
+	}
+	return " – " + name
+}
+
+// relatedTable returns the related table called name of the published
+// version: its columns from the preview when it has them, else from the
+// whole table.
+func relatedTable(st *catalog.DatasetState, name string) (*catalog.Table, error) {
+	find := func(t *catalog.Table) *catalog.Table {
+		if t == nil {
+			return nil
+		}
+		for _, r := range t.Related {
+			if r.Name == name {
+				return r
+			}
+		}
+		return nil
+	}
+	if r := find(st.Preview); r != nil {
+		return r, nil
+	}
+	t, err := st.Content()
+	if err != nil {
+		return nil, fmt.Errorf("dataset %s: %w", st.Dataset.ID, err)
+	}
+	if r := find(t); r != nil {
+		return r, nil
+	}
+	return nil, fmt.Errorf("dataset %s: no related table %q for its download", st.Dataset.ID, name)
+}
+
 // resource describes a download of a dataset; rel turns its path from the
 // portal root into the path the package writes.
 func (x *builder) resource(st *catalog.DatasetState, d catalog.Download, name string, ts *Schema, rel func(string) string) Resource {
 	r := Resource{
-		Name: name, Path: rel(d.Path), Type: "table", Title: st.Dataset.Title.It,
+		Name: name, Path: rel(d.Path), Type: "table", Title: st.Dataset.Title.It + tableTitle(d.Table),
 		Format: d.Format, MediaType: mediaType(d), Bytes: d.Size, Hash: hash(d), Schema: ts,
 	}
 	if d.Format != "xlsx" {
@@ -414,15 +449,30 @@ func (x *builder) dataset(st *catalog.DatasetState) (*Package, error) {
 	// The files sit beside the descriptor; the registry is elsewhere on
 	// the portal, so it is named by its full address.
 	rel := func(p string) string { return strings.TrimPrefix(p, dir) }
+	related := map[string]*Schema{}
 	for _, dl := range st.Downloads {
 		if dl.Version != "" {
 			continue
 		}
+		name, schema := d.ID, ts
+		if dl.Table != "" {
+			// A related table (the bidders of a contracts file): its
+			// own resources, with the schema of its own columns.
+			name = d.ID + "-" + dl.Table
+			if schema = related[dl.Table]; schema == nil {
+				t, err := relatedTable(st, dl.Table)
+				if err != nil {
+					return nil, err
+				}
+				schema = TableSchemaOf(nil, t)
+				related[dl.Table] = schema
+			}
+		}
 		switch dl.Format {
 		case "csv":
-			p.Resources = append(p.Resources, x.resource(st, dl, d.ID, ts, rel))
+			p.Resources = append(p.Resources, x.resource(st, dl, name, schema, rel))
 		case "json", "xlsx":
-			p.Resources = append(p.Resources, x.resource(st, dl, d.ID+"-"+dl.Format, ts, rel))
+			p.Resources = append(p.Resources, x.resource(st, dl, name+"-"+dl.Format, schema, rel))
 		}
 	}
 	if len(ts.ForeignKeys) > 0 {

@@ -430,6 +430,12 @@ func (x *builder) dataset(st *catalog.DatasetState) (rdf.Term, error) {
 		}
 		frag := "#" + dl.Format
 		title := catalog.Text{It: d.Title.It + " – " + code, En: d.Title.In("en") + " – " + code}
+		if dl.Table != "" {
+			// A related table of the version (the bidders of a
+			// contracts file) is a distribution of the same dataset.
+			frag = "#" + dl.Table + "-" + dl.Format
+			title = catalog.Text{It: d.Title.It + " – " + dl.Table + " – " + code, En: d.Title.In("en") + " – " + dl.Table + " – " + code}
+		}
 		if version != "" {
 			frag = "#" + version + "-" + dl.Format
 			day := when.UTC().Format(time.DateOnly)
@@ -439,7 +445,12 @@ func (x *builder) dataset(st *catalog.DatasetState) (rdf.Term, error) {
 		dist := rdf.NewIRI(page + frag)
 		x.typ(dist, DCATAPIT+"Distribution", DCAT+"Distribution")
 		x.text(dist, DCT+"title", title)
-		x.text(dist, DCT+"description", describe(dl.Format, version))
+		desc := describe(dl.Format, version)
+		if dl.Table != "" {
+			desc.It = "Tabella «" + dl.Table + "» del dataset. " + desc.It
+			desc.En = "The dataset's «" + dl.Table + "» table. " + desc.En
+		}
+		x.text(dist, DCT+"description", desc)
 		x.add(dist, DCT+"format", x.concept(fileType+code, DCT+"MediaTypeOrExtent"))
 		if media, _, _ := strings.Cut(dl.MediaType, ";"); media != "" {
 			x.add(dist, DCAT+"mediaType", x.concept(ianaMedia+strings.TrimSpace(media), DCT+"MediaType"))
