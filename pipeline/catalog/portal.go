@@ -1,6 +1,9 @@
 package catalog
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Portal is the description of the whole portal, from the catalog's portal file.
 type Portal struct {
@@ -19,6 +22,21 @@ type Portal struct {
 	// say; PullTimeout bounds the whole pull phase, all sources together.
 	SourceTimeout Timeout       `yaml:"source_timeout,omitempty" json:"-"`
 	PullTimeout   time.Duration `yaml:"pull_timeout,omitempty" json:"-"`
+	// OCDSPrefix is the ocid prefix of the Open Contracting packages, as
+	// registered with the Open Contracting Partnership ("ocds-" and six
+	// letters or digits); empty means OCIDPrefix's default.
+	OCDSPrefix string `yaml:"ocds_prefix,omitempty" json:"ocds_prefix,omitempty"`
+}
+
+// OCIDPrefix is the ocid prefix of the portal's contracts: OCDSPrefix when
+// set, else "ocds-" and the publisher's IPA code in lower case. The
+// default is no registered prefix: its underscore ("ocds-p_co") keeps it
+// from ever meeting one, which are six letters or digits.
+func (p Portal) OCIDPrefix() string {
+	if p.OCDSPrefix != "" {
+		return p.OCDSPrefix
+	}
+	return "ocds-" + strings.ToLower(p.Publisher.IPA)
 }
 
 // Publisher is the administration that runs the portal.

@@ -6,6 +6,7 @@ import (
 	"net/mail"
 	"net/url"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -122,8 +123,17 @@ func validatePortal(d *doc, p *catalog.Portal) []error {
 		errs = append(errs, badSchedule(d, p.Schedule))
 	}
 	errs = append(errs, checkTimeout(d, "source_timeout.", p.SourceTimeout)...)
+	if p.OCDSPrefix != "" && !ocidPrefix.MatchString(p.OCDSPrefix) {
+		errs = append(errs, d.errorf("ocds_prefix",
+			fmt.Sprintf("prefisso OCDS «%s» non valido: è quello assegnato dalla Open Contracting Partnership, «ocds-» seguito da 6 lettere minuscole o cifre (es. ocds-abc123); se manca, il portale usa «ocds-» e il codice IPA", p.OCDSPrefix),
+			fmt.Sprintf("invalid OCDS prefix %q: it is the one the Open Contracting Partnership assigns, \"ocds-\" and 6 lower-case letters or digits (e.g. ocds-abc123); when missing, the portal uses \"ocds-\" and the IPA code", p.OCDSPrefix)))
+	}
 	return errs
 }
+
+// ocidPrefix is the form of a prefix the Open Contracting Partnership
+// registers.
+var ocidPrefix = regexp.MustCompile(`^ocds-[a-z0-9]{6}$`)
 
 func validateDatasets(fsys fs.FS, docs []*doc) []error {
 	var errs []error

@@ -98,6 +98,9 @@ func TestLoadErrors(t *testing.T) {
 			{"portal.yaml", 12, "lingua «de» non gestita"},
 			{"portal.yaml", 14, "pianificazione «ogni notte» non valida"},
 		}},
+		{"ocds-prefix", []want{
+			{"portal.yaml", 13, "prefisso OCDS «ocds-Como» non valido"},
+		}},
 		{"timeouts", []want{
 			{"portal.yaml", 14, "«source_timeout.attempt» (1m30s) è più lungo di «source_timeout.total» (1m0s)"},
 			{"portal.yaml", 16, "«pull_timeout» deve essere una durata positiva"},
