@@ -4,11 +4,16 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"path"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/provincia-como/opendata/pipeline/catalog"
+	"github.com/provincia-como/opendata/pipeline/export"
+	"github.com/provincia-como/opendata/pipeline/export/ocds"
 	l190read "github.com/provincia-como/opendata/pipeline/ingest/l190"
 	l190check "github.com/provincia-como/opendata/pipeline/validate/l190"
 )
@@ -260,4 +265,73 @@ func joinWinners(t *catalog.Table) (names, codes map[int]string) {
 		add(codes, n, code)
 	}
 	return names, codes
+}
+
+// writeOCDS writes the Open Contracting release packages of an L. 190
+// dataset's published version, one per contracting body and year, under
+// datasets/<id>/ocds/, and returns them as downloads (format "ocds"). The
+// ocids take the portal's prefix; the packages are dated when the version
+// was accepted, so the same data give the same bytes.
+func writeOCDS(ctx context.Context, outDir string, portal catalog.Portal, st *catalog.DatasetState) ([]catalog.Download, error) {
+	if st.Current == nil {
+		return nil, nil
+	}
+	t, err := st.Content()
+	if err != nil || t == nil {
+		return nil, err
+	}
+	f, ok := ocdsFile(t)
+	if !ok {
+		return nil, nil // a version stored before related tables
+	}
+	dir := path.Join("datasets", st.Dataset.ID, "ocds")
+	opt := ocds.Options{Prefix: portal.OCIDPrefix(), Published: st.Current.Accepted}
+	if portal.BaseURL != "" {
+		opt.BaseURL = strings.TrimRight(portal.BaseURL, "/") + "/" + dir + "/"
+	}
+	pkgs, err := ocds.Build([]ocds.File{f}, opt)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]catalog.Download, 0, len(pkgs))
+	for _, p := range pkgs {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		d, err := export.WriteDownload(outDir, path.Join(dir, p.Name), "ocds", ocds.MediaType, p.JSON)
+		if err != nil {
+			return nil, fmt.Errorf("ocds %s: %w", p.Name, err)
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// ocdsFile gives the OCDS builder the four tables of a stored version. The
+// lotto's XML line (riga_xml) is the key that joins the lotti to their
+// parties, so it stands for the builder's "lotto" field; the parties'
+// position column steps aside. False when the version has no related
+// tables.
+func ocdsFile(t *catalog.Table) (ocds.File, bool) {
+	rel := map[string]*catalog.Table{}
+	for _, r := range t.Related {
+		rel[r.Name] = r
+	}
+	if rel["metadata"] == nil || rel["partecipanti"] == nil || rel["aggiudicatari"] == nil {
+		return ocds.File{}, false
+	}
+	keyed := func(src *catalog.Table) *catalog.Table {
+		k := *src
+		k.Columns = slices.Clone(src.Columns)
+		for i, c := range k.Columns {
+			switch c.Field {
+			case l190read.FieldLotto:
+				k.Columns[i].Field = ""
+			case "riga_xml":
+				k.Columns[i].Field = l190read.FieldLotto
+			}
+		}
+		return &k
+	}
+	return ocds.File{Metadata: rel["metadata"], Lotti: keyed(t), Partecipanti: keyed(rel["partecipanti"]), Aggiudicatari: keyed(rel["aggiudicatari"])}, true
 }

@@ -799,5 +799,12 @@ func (r *runner) export(ctx context.Context, st *catalog.DatasetState, outDir st
 	if st.Downloads, err = export.Dataset(ctx, outDir, st, info, load); err != nil {
 		return err
 	}
+	if st.Dataset.Schema == L190Schema {
+		pkgs, err := writeOCDS(ctx, outDir, r.cat.Portal, st)
+		if err != nil {
+			return fmt.Errorf("export %s: %w", id, err)
+		}
+		st.Downloads = append(st.Downloads, pkgs...)
+	}
 	return r.store.SetDownloads(id, st.Downloads)
 }

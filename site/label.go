@@ -67,11 +67,12 @@ var formats = map[string]catalog.Text{
 	"schema":      {It: "Schema JSON dei dati", En: "JSON Schema of the data"},
 	"report":      {It: "Rapporto di validazione", En: "Validation report"},
 	"datapackage": {It: "Frictionless Data Package", En: "Frictionless Data Package"},
+	"ocds":        {It: "Open Contracting (OCDS 1.1), JSON", En: "Open Contracting (OCDS 1.1), JSON"},
 }
 
 var formatShort = map[string]string{
 	"csv": "CSV", "json": "JSON", "xlsx": "XLSX", "schema": "Schema",
-	"report": "Report", "datapackage": "Data Package",
+	"report": "Report", "datapackage": "Data Package", "ocds": "OCDS",
 }
 
 var fieldTypes = map[catalog.FieldType]catalog.Text{

@@ -188,6 +188,12 @@ func existingTable(outDir, dir, id, version string) ([]catalog.Download, error) 
 	return out, nil
 }
 
+// WriteDownload writes b to the slash path p under outDir as WriteFile
+// does and describes it as a download of the latest version.
+func WriteDownload(outDir, p, format, media string, b []byte) (catalog.Download, error) {
+	return writeFile(outDir, p, format, media, "", b)
+}
+
 func writeFile(outDir, p, format, media, version string, b []byte) (catalog.Download, error) {
 	if err := WriteFile(outDir, p, b); err != nil {
 		return catalog.Download{}, err

@@ -27,6 +27,7 @@ import (
 	"github.com/provincia-como/opendata/pipeline/config"
 	"github.com/provincia-como/opendata/pipeline/export"
 	"github.com/provincia-como/opendata/pipeline/export/dcat/rdf"
+	"github.com/provincia-como/opendata/pipeline/export/ocds"
 )
 
 // Namespaces of the vocabularies the catalog uses.
@@ -420,6 +421,10 @@ func (x *builder) dataset(st *catalog.DatasetState) (rdf.Term, error) {
 		accepted[v.ID] = v.Accepted
 	}
 	for _, dl := range st.Downloads {
+		if dl.Format == "ocds" {
+			x.ocds(ds, page, d, dl, st.Current.Accepted, lic)
+			continue
+		}
 		code, ok := fileCode(dl.Format)
 		if !ok {
 			continue
@@ -475,6 +480,46 @@ func (x *builder) dataset(st *catalog.DatasetState) (rdf.Term, error) {
 		x.add(ds, DCAT+"distribution", dist)
 	}
 	return ds, nil
+}
+
+// ocds adds an Open Contracting release package of a contracts dataset
+// as a distribution: JSON that conforms to the OCDS release package schema.
+func (x *builder) ocds(ds rdf.Term, page string, d catalog.Dataset, dl catalog.Download, when time.Time, lic rdf.Term) {
+	name := strings.TrimSuffix(path.Base(dl.Path), ".json")
+	frag := "#" + name
+	dist := rdf.NewIRI(page + frag)
+	x.typ(dist, DCATAPIT+"Distribution", DCAT+"Distribution")
+	x.text(dist, DCT+"title", catalog.Text{It: d.Title.It + " – OCDS " + name, En: d.Title.In("en") + " – OCDS " + name})
+	x.text(dist, DCT+"description", catalog.Text{
+		It: "Pacchetto di rilasci Open Contracting (OCDS 1.1) di un ente e un anno: un rilascio per lotto (CIG), con partecipanti, aggiudicatari, importi e date. Contiene sempre la versione più recente dei dati.",
+		En: "Open Contracting (OCDS 1.1) release package of one body and year: one release per lotto (CIG), with bidders, winners, amounts and dates. It always holds the latest version of the data.",
+	})
+	x.add(dist, DCT+"format", x.concept(fileType+"JSON", DCT+"MediaTypeOrExtent"))
+	x.add(dist, DCAT+"mediaType", x.concept(ianaMedia+ocds.MediaType, DCT+"MediaType"))
+	std := rdf.NewIRI(ocds.PackageSchema)
+	x.typ(std, DCATAPIT+"Standard", DCT+"Standard")
+	x.add(std, DCT+"identifier", rdf.NewString("OCDS 1.1"))
+	x.text(std, DCT+"title", catalog.Text{It: "Schema dei pacchetti di rilasci OCDS 1.1", En: "OCDS 1.1 release package schema"})
+	ref := rdf.NewTyped(ocds.PackageSchema, rdf.XSDNS+"anyURI")
+	x.add(std, DCATAPIT+"referenceDoc", ref)
+	x.add(std, DCATAPIT+"referenceDocumentation", ref)
+	x.add(dist, DCT+"conformsTo", std)
+	x.add(dist, DCAT+"accessURL", rdf.NewIRI(page))
+	x.add(dist, DCAT+"downloadURL", rdf.NewIRI(x.base+dl.Path))
+	x.add(dist, DCT+"license", lic)
+	x.add(dist, DCAT+"byteSize", rdf.NewTyped(strconv.FormatInt(dl.Size, 10), rdf.XSDDecimal))
+	if !when.IsZero() {
+		x.add(dist, DCT+"issued", date(when))
+		x.add(dist, DCT+"modified", date(when))
+	}
+	if dl.Checksum != "" {
+		sum := rdf.NewIRI(page + frag + "-checksum")
+		x.typ(sum, SPDX+"Checksum")
+		x.add(sum, SPDX+"algorithm", rdf.NewIRI(SPDX+"checksumAlgorithm_sha256"))
+		x.add(sum, SPDX+"checksumValue", rdf.NewTyped(strings.TrimPrefix(dl.Checksum, "sha256:"), rdf.XSDNS+"hexBinary"))
+		x.add(dist, SPDX+"checksum", sum)
+	}
+	x.add(ds, DCAT+"distribution", dist)
 }
 
 // describe says what a distribution is: the latest data in a format, or

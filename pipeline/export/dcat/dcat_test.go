@@ -339,7 +339,9 @@ func TestDemoMandatoryProperties(t *testing.T) {
 		}
 		var wantURLs []string
 		for _, dl := range st.Downloads {
-			if dl.Format == "csv" || dl.Format == "json" || dl.Format == "xlsx" {
+			// Tables in three formats, and the OCDS packages of a
+			// contracts dataset.
+			if dl.Format == "csv" || dl.Format == "json" || dl.Format == "xlsx" || dl.Format == "ocds" {
 				wantURLs = append(wantURLs, b.Portal.BaseURL+dl.Path)
 			}
 		}

@@ -3,10 +3,12 @@ package dcat_test
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/provincia-como/opendata/pipeline/export/dcat"
 	"github.com/provincia-como/opendata/pipeline/export/dcat/rdf"
+	"github.com/provincia-como/opendata/pipeline/export/ocds"
 )
 
 // The demo's contracts dataset lists its bidders and winners as
@@ -35,5 +37,30 @@ func TestDemoRelatedDistributions(t *testing.T) {
 				t.Errorf("%s downloadURL %v, want %s", iri, urls, want)
 			}
 		}
+	}
+	// Each OCDS package is a JSON distribution that conforms to the OCDS
+	// release package schema.
+	var pkgs int
+	for iri := range dists {
+		if !strings.Contains(iri, "#ocds-") {
+			continue
+		}
+		pkgs++
+		d := rdf.NewIRI(iri)
+		std := g.Objects(d, dcat.DCT+"conformsTo")
+		if len(std) != 1 || std[0].Value != ocds.PackageSchema {
+			t.Errorf("%s conformsTo %v", iri, std)
+		}
+		media := g.Objects(d, dcat.DCAT+"mediaType")
+		if len(media) != 1 || !strings.HasSuffix(media[0].Value, "/application/json") {
+			t.Errorf("%s mediaType %v", iri, media)
+		}
+		urls := g.Objects(d, dcat.DCAT+"downloadURL")
+		if len(urls) != 1 || !strings.HasPrefix(urls[0].Value, b.Portal.BaseURL+"datasets/contratti-comuni-como-2013/ocds/ocds-") {
+			t.Errorf("%s downloadURL %v", iri, urls)
+		}
+	}
+	if pkgs == 0 {
+		t.Error("no OCDS distribution")
 	}
 }

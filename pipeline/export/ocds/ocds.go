@@ -53,6 +53,13 @@ func FieldNames() []string {
 // Version is the OCDS version the packages declare.
 const Version = "1.1"
 
+// PackageSchema is the release package schema the packages follow (the
+// one in ../shared/reference/ocds), for catalogs that say so.
+const PackageSchema = "https://standard.open-contracting.org/schema/1__1__5/release-package-schema.json"
+
+// MediaType is the media type of a package.
+const MediaType = "application/json"
+
 // MemberOfExtension is the extension that adds Organization.memberOf, used
 // for the members of a grouping.
 const MemberOfExtension = "https://raw.githubusercontent.com/open-contracting-extensions/ocds_memberOf_extension/master/extension.json"
