@@ -5,7 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
@@ -304,7 +307,31 @@ func writeOCDS(ctx context.Context, outDir string, portal catalog.Portal, st *ca
 		}
 		out = append(out, d)
 	}
+	// A body or a year no longer in the file leaves no package behind.
+	if err := prune(filepath.Join(outDir, filepath.FromSlash(dir)), pkgs); err != nil {
+		return nil, fmt.Errorf("ocds: %w", err)
+	}
 	return out, nil
+}
+
+// prune removes the packages of the folder that pkgs no longer has.
+func prune(dir string, pkgs []ocds.Package) error {
+	keep := make(map[string]bool, len(pkgs))
+	for _, p := range pkgs {
+		keep[p.Name] = true
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	for _, e := range entries {
+		if !e.IsDir() && strings.HasSuffix(e.Name(), ".json") && !keep[e.Name()] {
+			if err := os.Remove(filepath.Join(dir, e.Name())); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // ocdsFile gives the OCDS builder the four tables of a stored version. The

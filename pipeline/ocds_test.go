@@ -160,3 +160,40 @@ func TestOCDSFileJoinsParties(t *testing.T) {
 		t.Error("a table without related tables gave OCDS tables")
 	}
 }
+
+// A package of a body no longer in the file is removed; the others are
+// written again with the same bytes.
+func TestWriteOCDSPrunes(t *testing.T) {
+	_, tab, err := judge(context.Background(), l190Schema(t), nil, nil, "contratti.xml", []byte(l190Groups), "")
+	if err != nil || tab == nil {
+		t.Fatalf("judge: %v", err)
+	}
+	out := t.TempDir()
+	v := catalog.Version{ID: "aaaaaaaaaaaa", Accepted: time.Date(2025, 1, 31, 9, 0, 0, 0, time.UTC)}
+	st := &catalog.DatasetState{Dataset: catalog.Dataset{ID: "contratti", Schema: L190Schema}, Current: &v, Table: tab}
+	portal := catalog.Portal{BaseURL: "https://dati.example.it/", Publisher: catalog.Publisher{IPA: "P_CO"}}
+	stale := filepath.Join(out, "datasets", "contratti", "ocds", "ocds-00000000000-2012.json")
+	if err := os.MkdirAll(filepath.Dir(stale), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(stale, []byte("{}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d, err := writeOCDS(context.Background(), out, portal, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d) != 1 || d[0].Format != "ocds" {
+		t.Fatalf("downloads %+v", d)
+	}
+	if _, err := os.Stat(stale); err == nil {
+		t.Error("the stale package is still there")
+	}
+	b, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(d[0].Path)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"ocid":"ocds-p_co-Z1234567AB"`) || !strings.Contains(string(b), `"uri":"https://dati.example.it/datasets/contratti/ocds/`) {
+		t.Errorf("package:\n%s", b)
+	}
+}
