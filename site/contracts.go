@@ -36,11 +36,56 @@ type lotto struct {
 	Start, End          string // ISO dates, "" when missing
 	Bidders             int
 	Winners             []winner
-	Year                string
-	group               *buyer
+	// Bids are the bidders of the partecipanti table, when the dataset
+	// has it (hasBids): one entry per party alone or member of a grouping.
+	Bids    []winner
+	hasBids bool
+	Year    string
+	group   *buyer
 }
 
-type winner struct{ Name, CF string }
+// winner is a party of a lotto (a bidder or a winner): its fiscal code
+// (or foreign identifier), name, and for a member of a grouping the
+// grouping's number within the lotto and its role.
+type winner struct {
+	Name, CF, Role string
+	Group          int
+}
+
+// units counts the bidders of a lotto as the tender sees them: a grouping
+// is one bidder however many members it has.
+func units(ps []winner) int {
+	n, groups := 0, map[int]bool{}
+	for _, p := range ps {
+		if p.Group == 0 {
+			n++
+		} else if !groups[p.Group] {
+			groups[p.Group] = true
+			n++
+		}
+	}
+	return n
+}
+
+// won reports whether a party is among the lotto's winners: by fiscal
+// code, or by name when it has none.
+func (l *lotto) won(p winner) bool {
+	for _, w := range l.Winners {
+		if (p.CF != "" && w.CF == p.CF) || (p.CF == "" && w.CF == "" && strings.EqualFold(w.Name, p.Name)) {
+			return true
+		}
+	}
+	return false
+}
+
+// bidders is the number of bidders: the partecipanti table's when present,
+// else the count the lotti table gives.
+func (l *lotto) bidders() int {
+	if l.hasBids {
+		return units(l.Bids)
+	}
+	return l.Bidders
+}
 
 // buyer is a contracting body the overview totals by: a comune of the
 // registry when the dataset's publisher is one, else the body's fiscal
@@ -50,11 +95,13 @@ type buyer struct {
 	lotti          []*lotto
 }
 
-// supplier is a winner by fiscal code, with every name it appears under.
+// supplier is a bidder or winner by fiscal code, with every name it
+// appears under and every lotto it bid for or won (won marks the latter).
 type supplier struct {
 	CF, Slug string
 	Names    []string
 	lotti    []*lotto
+	won      map[*lotto]bool
 }
 
 type contracts struct {
@@ -84,6 +131,7 @@ func (m *model) contracts() (*contracts, error) {
 		if t == nil {
 			continue
 		}
+		bids, wins := parties(t, "partecipanti"), parties(t, "aggiudicatari")
 		for r := range t.Rows {
 			rec, raw := record(t, r)
 			s := func(k string) string { return strings.TrimSpace(str(rec[k], raw[k])) }
@@ -92,8 +140,12 @@ func (m *model) contracts() (*contracts, error) {
 				BodyCF: strings.ToUpper(s("codice_fiscale_prop")), Body: s("denominazione"), Object: s("oggetto"),
 				ProcCode: s("codice_procedura"), Proc: s("scelta_contraente"),
 				Start: s("data_inizio"), End: s("data_ultimazione"), Year: s("anno_riferimento")}
-			if v, ok := n("riga_xml"); ok && l.Line == 0 {
-				l.Line = int(v)
+			join := l.Line // the join key of the related tables
+			if v, ok := n("riga_xml"); ok {
+				join = int(v)
+				if l.Line == 0 {
+					l.Line = join
+				}
 			}
 			l.Awarded, l.HasAwarded = n("importo_aggiudicazione")
 			l.Paid, l.HasPaid = n("importo_somme_liquidate")
@@ -113,6 +165,15 @@ func (m *model) contracts() (*contracts, error) {
 				for _, cf := range codes {
 					l.Winners = append(l.Winners, winner{CF: strings.ToUpper(cf)})
 				}
+			}
+			// The related tables, when the version has them, list the
+			// parties one by one with their groupings: they replace the
+			// lotti table's joined lists.
+			if wins != nil {
+				l.Winners = wins[join]
+			}
+			if bids != nil {
+				l.Bids, l.hasBids = bids[join], true
 			}
 			// A stable id: the CIG, or the dataset and XML line when the
 			// lotto has none.
@@ -137,13 +198,13 @@ func (m *model) contracts() (*contracts, error) {
 			}
 			b.lotti = append(b.lotti, l)
 			l.group = b
-			for _, wn := range l.Winners {
+			for i, wn := range slices.Concat(l.Winners, l.Bids) {
 				if wn.CF == "" {
 					continue
 				}
 				sp := c.bySupp[wn.CF]
 				if sp == nil {
-					sp = &supplier{CF: wn.CF, Slug: slugify(wn.CF)}
+					sp = &supplier{CF: wn.CF, Slug: slugify(wn.CF), won: map[*lotto]bool{}}
 					c.bySupp[wn.CF] = sp
 					c.suppliers = append(c.suppliers, sp)
 				}
@@ -153,6 +214,9 @@ func (m *model) contracts() (*contracts, error) {
 				if !slices.Contains(sp.lotti, l) {
 					sp.lotti = append(sp.lotti, l)
 				}
+				if i < len(l.Winners) {
+					sp.won[l] = true
+				}
 			}
 			c.lotti = append(c.lotti, l)
 		}
@@ -160,6 +224,35 @@ func (m *model) contracts() (*contracts, error) {
 	slices.SortFunc(c.buyers, func(a, b *buyer) int { return cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
 	m.con = c
 	return c, nil
+}
+
+// parties reads a related table of parties (partecipanti, aggiudicatari)
+// by the XML line of their lotto; nil when the version has no such table.
+func parties(t *catalog.Table, name string) map[int][]winner {
+	var rt *catalog.Table
+	for _, r := range t.Related {
+		if r != nil && r.Name == name {
+			rt = r
+		}
+	}
+	if rt == nil {
+		return nil
+	}
+	out := map[int][]winner{}
+	for r := range rt.Rows {
+		rec, raw := record(rt, r)
+		s := func(k string) string { return strings.TrimSpace(str(rec[k], raw[k])) }
+		line, ok := rec["riga_xml"].(float64)
+		if !ok {
+			continue
+		}
+		p := winner{Name: s("ragione_sociale"), CF: strings.ToUpper(cmp.Or(s("codice_fiscale"), s("identificativo_fiscale_estero"))), Role: s("ruolo")}
+		if g, ok := rec["raggruppamento"].(float64); ok {
+			p.Group = int(g)
+		}
+		out[int(line)] = append(out[int(line)], p)
+	}
+	return out
 }
 
 func splitList(s string) []string {
@@ -210,7 +303,7 @@ func flags() []redFlag {
 		{"single", catalog.Text{It: "Un solo offerente", En: "Single bidder"},
 			catalog.Text{It: "Lotti con un solo partecipante: nessuna concorrenza sul prezzo. Non è un illecito, ma se capita spesso vale la pena chiedere perché.",
 				En: "Lots with only one bidder: no competition on price. It is not wrongdoing in itself, but when it happens often it is worth asking why."},
-			func(l *lotto, _ time.Time) bool { return l.Bidders == 1 }},
+			func(l *lotto, _ time.Time) bool { return l.bidders() == 1 }},
 		{"direct", catalog.Text{It: "Affidamenti diretti", En: "Direct awards"},
 			catalog.Text{It: "Lotti assegnati con affidamento diretto, cioè senza gara: la legge lo permette sotto certe soglie; una quota alta merita attenzione.",
 				En: "Lots awarded directly, without a tender: the law allows it below certain thresholds; a high share deserves attention."},

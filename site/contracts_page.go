@@ -32,6 +32,7 @@ func (w *writer) contractPages(add func(key, rel, lang string, fm frontMatter), 
 	for _, s := range c.suppliers {
 		add("contratti/fornitori/"+s.Slug, "contratti/fornitori/"+s.Slug, f.lang, w.supplierPage(f, s))
 	}
+	w.searchPages(add, f, c)
 	return nil
 }
 
@@ -152,7 +153,8 @@ func (w *writer) contractsIndex(f formatter, c *contracts) frontMatter {
 		"flagsIntro": {"Ogni numero conta i lotti dell'ente che presentano il segnale; un segnale non prova nulla, indica dove guardare.",
 			"Each number counts the body's lots that show the flag; a flag proves nothing, it shows where to look."},
 		"flagsAbout": {"Che cosa vuol dire ciascun segnale", "What each flag means"},
-		"lottiTitle": {"Lotti, dal maggiore importo aggiudicato", "Lots, largest amount awarded first"}, "objectW": {"Oggetto", "Object"}, "cigW": {"CIG", "CIG"},
+		"lottiTitle": {"Lotti, dal maggiore importo aggiudicato", "Lots, largest amount awarded first"},
+		"searchW":    {"Cerca per CIG, codice fiscale o nome", "Search by CIG, fiscal code or name"}, "objectW": {"Oggetto", "Object"}, "cigW": {"CIG", "CIG"},
 	}
 	for k, v := range words {
 		params[k] = tx(f, v[0], v[1])
@@ -188,14 +190,8 @@ func parseDay(s string) (time.Time, bool) {
 // lottoPage is one lotto: what it is, who bid and won, the amounts and
 // dates, and where in the source file it comes from.
 func (w *writer) lottoPage(f formatter, l *lotto) frontMatter {
-	var winners []map[string]any
-	for _, wn := range l.Winners {
-		e := map[string]any{"name": cmp.Or(wn.Name, wn.CF), "cf": wn.CF}
-		if wn.CF != "" {
-			e["url"] = supplierURL(wn.CF)
-		}
-		winners = append(winners, e)
-	}
+	winners := partyList(f, l, l.Winners, false)
+	bids := partyList(f, l, l.Bids, true)
 	date := func(s string) string {
 		if t, ok := parseDay(s); ok {
 			return f.date(t)
@@ -211,7 +207,7 @@ func (w *writer) lottoPage(f formatter, l *lotto) frontMatter {
 	params := map[string]any{
 		"cig": cmp.Or(l.CIG, "–"), "object": l.Object, "body": l.Body, "bodyCF": l.BodyCF, "bodyURL": l.group.URL,
 		"proc":    cmp.Or(l.Proc, tx(f, "Procedura non indicata", "Procedure not stated")),
-		"bidders": f.integer(l.Bidders), "winners": winners,
+		"bidders": f.integer(l.bidders()), "winners": winners, "bids": bids, "hasBids": l.hasBids,
 		"awarded": amountOr(f, l.Awarded, l.HasAwarded), "paid": amountOr(f, l.Paid, l.HasPaid),
 		"start": date(l.Start), "end": date(l.End), "year": cmp.Or(l.Year, "–"),
 		"dataset": l.Dataset.Dataset.Title.In(f.lang), "datasetURL": datasetURL(l.Dataset.Dataset.ID),
@@ -224,6 +220,8 @@ func (w *writer) lottoPage(f formatter, l *lotto) frontMatter {
 		"factsTitle": {"Dati del lotto", "Lot details"}, "objectW": {"Oggetto", "Object"}, "cigW": {"CIG", "CIG"}, "bodyW": {"Stazione appaltante", "Contracting body"},
 		"procW": {"Procedura", "Procedure"}, "biddersW": {"Numero di offerenti", "Number of bidders"},
 		"winnersW": {"Aggiudicatari", "Winners"}, "noWinners": {"Nessun aggiudicatario nel file.", "No winner in the file."},
+		"bidsW": {"Partecipanti", "Bidders"}, "noBids": {"Nessun partecipante nel file.", "No bidder in the file."},
+		"wonW":     {"aggiudicatario", "winner"},
 		"awardedW": {"Importo aggiudicato", "Amount awarded"}, "paidW": {"Somme pagate", "Sums paid"},
 		"startW": {"Inizio", "Start"}, "endW": {"Ultimazione", "Completion"}, "yearW": {"Anno", "Year"},
 		"sourceW": {"Fonte", "Source"}, "lineW": {"riga", "line"}, "fileW": {"file", "file"},
@@ -237,6 +235,39 @@ func (w *writer) lottoPage(f formatter, l *lotto) frontMatter {
 		Layout: "lotto",
 		Params: params,
 	}
+}
+
+// partyList is a lotto's parties for its page: one entry per party alone
+// or per grouping, whose members are listed together with their roles.
+// A party without a fiscal code has no supplier page: only its name.
+func partyList(f formatter, l *lotto, ps []winner, markWon bool) []map[string]any {
+	var out []map[string]any
+	at := map[int]int{}
+	for _, p := range ps {
+		m := map[string]any{"name": cmp.Or(p.Name, p.CF), "cf": p.CF, "role": p.Role}
+		if p.CF != "" {
+			m["url"] = supplierURL(p.CF)
+		}
+		if p.Group == 0 {
+			e := map[string]any{"members": []map[string]any{m}}
+			if markWon && l.won(p) {
+				e["won"] = true
+			}
+			out = append(out, e)
+			continue
+		}
+		i, ok := at[p.Group]
+		if !ok {
+			i = len(out)
+			at[p.Group] = i
+			out = append(out, map[string]any{"group": fmt.Sprintf("%s %d", tx(f, "Raggruppamento", "Grouping"), p.Group), "members": []map[string]any{}})
+		}
+		out[i]["members"] = append(out[i]["members"].([]map[string]any), m)
+		if markWon && l.won(p) {
+			out[i]["won"] = true
+		}
+	}
+	return out
 }
 
 func titleTail(s string) string {
@@ -254,21 +285,36 @@ func titleTail(s string) string {
 // won in the portal's files, with totals.
 func (w *writer) supplierPage(f formatter, s *supplier) frontMatter {
 	var items []map[string]any
-	for _, l := range s.lotti {
-		items = append(items, w.lottoItem(f, l))
+	var won []*lotto
+	// The lotti won first, then the others, each in the files' order.
+	ls := slices.Clone(s.lotti)
+	slices.SortStableFunc(ls, func(a, b *lotto) int { return cmp.Compare(blank(won2(s.won[a])), blank(won2(s.won[b]))) })
+	for _, l := range ls {
+		it := w.lottoItem(f, l)
+		if s.won[l] {
+			won = append(won, l)
+			it["outcome"] = tx(f, "vinto", "won")
+		} else {
+			it["outcome"] = tx(f, "non vinto", "not won")
+		}
+		items = append(items, it)
 	}
-	t := sumLotti(s.lotti)
+	// The amounts are those of the lotti it won: a lost tender's money
+	// went to someone else.
+	t := sumLotti(won)
 	params := map[string]any{
-		"cf": s.CF, "names": s.Names, "lotti": items,
-		"total": map[string]any{"count": f.integer(t.Count), "awarded": f.money(t.Awarded), "paid": f.money(t.Paid)},
+		"cf": s.CF, "names": s.Names, "lotti": items, "outcomeW": tx(f, "Esito", "Outcome"),
+		"total": map[string]any{"count": f.integer(t.Count), "awarded": f.money(t.Awarded), "paid": f.money(t.Paid),
+			"bid": f.integer(len(s.lotti))},
 	}
 	words := map[string][2]string{
 		"cfW": {"Codice fiscale", "Fiscal code"}, "namesW": {"Nomi con cui compare", "Names it appears under"},
-		"lottiTitle": {"Lotti vinti", "Lots won"}, "objectW": {"Oggetto", "Object"}, "cigW": {"CIG", "CIG"},
+		"lottiTitle": {"Lotti a cui ha partecipato o che ha vinto", "Lots it bid for or won"}, "objectW": {"Oggetto", "Object"}, "cigW": {"CIG", "CIG"},
 		"bodyW": {"Ente", "Body"}, "awardedW": {"Aggiudicato", "Awarded"}, "paidW": {"Pagato", "Paid"},
 		"totalW": {"Totale", "Total"}, "yearW": {"Anno", "Year"}, "allW": {"Tutti i contratti", "All contracts"},
-		"bidNote": {"Qui sono elencati solo i lotti che questo operatore ha vinto. Le gare a cui ha partecipato senza vincere non sono ancora mostrate: la tabella dei lotti del portale riporta soltanto gli aggiudicatari.",
-			"Only the lots this supplier won are listed here. Tenders it took part in without winning are not shown yet: the portal's table of lots records only the winners."},
+		"bidW": {"Lotti a cui ha partecipato o che ha vinto", "Lots bid for or won"}, "wonW": {"vinti", "won"},
+		"bidNote": {"Sono elencati, in tutti gli enti del portale, i lotti che l'operatore ha vinto e quelli a cui ha partecipato senza vincere; gli importi del totale sono quelli dei lotti vinti.",
+			"Listed are, across every body of the portal, the lots this supplier won and those it bid for without winning; the total's amounts are those of the lots won."},
 	}
 	for k, v := range words {
 		params[k] = tx(f, v[0], v[1])
@@ -285,4 +331,123 @@ func blank(s string) int {
 		return 1
 	}
 	return 0
+}
+
+// won2 is "x" for a lotto won, "" else: blank then sorts the won first.
+func won2(b bool) string {
+	if b {
+		return "x"
+	}
+	return ""
+}
+
+// searchPage is how many entries one search page lists: about 250 bytes
+// each keeps a page, with its CSS and JS, under the 100 KB budget.
+const searchPage = 300
+
+// searchPages publish the section's search: static pages that list every
+// supplier (names, fiscal code) and every lotto (CIG, object), sorted, for
+// the browser's find-in-page. A static page, not the portal's search
+// script: that script's index is loaded by every page of the portal, and
+// a Province's 150,000 lotti would weigh on each of them; these pages
+// cost only who opens them, and work without JavaScript. When the entries
+// outgrow one page they are split by initial (a supplier under the initial
+// of each name and of its code, a lotto under its CIG's and its object's).
+func (w *writer) searchPages(add func(key, rel, lang string, fm frontMatter), f formatter, c *contracts) {
+	type entry struct {
+		sort, kind, code, name, url string
+		keys                        []string
+	}
+	var all []entry
+	for _, s := range c.suppliers {
+		names := strings.Join(s.Names, "; ")
+		all = append(all, entry{sort: strings.ToUpper(cmp.Or(names, s.CF)), kind: tx(f, "Fornitore", "Supplier"), code: s.CF, name: names,
+			url: supplierURL(s.CF), keys: append(slices.Clone(s.Names), s.CF)})
+	}
+	for _, l := range c.lotti {
+		all = append(all, entry{sort: strings.ToUpper(cmp.Or(l.CIG, l.ID)), kind: tx(f, "Lotto", "Lot"), code: cmp.Or(l.CIG, "–"), name: l.Object,
+			url: lottoURL(l), keys: []string{l.CIG, l.Object}})
+	}
+	slices.SortStableFunc(all, func(a, b entry) int { return cmp.Compare(a.sort, b.sort) })
+	row := func(e entry) map[string]any {
+		return map[string]any{"kind": e.kind, "code": e.code, "name": e.name, "url": e.url}
+	}
+	words := map[string]any{
+		"intro": tx(f, "Tutti i fornitori e tutti i lotti del portale, in ordine. Per cercare un CIG, un codice fiscale o un nome usate la ricerca nella pagina del browser (Ctrl+F o ⌘F).",
+			"Every supplier and every lot of the portal, in order. To look for a CIG, a fiscal code or a name use the browser's find in page (Ctrl+F or ⌘F)."),
+		"kindW": tx(f, "Tipo", "Kind"), "codeW": tx(f, "CIG o codice fiscale", "CIG or fiscal code"), "nameW": tx(f, "Nome od oggetto", "Name or object"),
+		"allW": tx(f, "Tutti i contratti", "All contracts"), "initialsW": tx(f, "Per iniziale", "By initial"), "nextW": tx(f, "Pagina seguente", "Next page"),
+	}
+	title := tx(f, "Cerca nei contratti", "Search the contracts")
+	desc := tx(f, "Fornitori e lotti dei contratti pubblici per CIG, codice fiscale o nome.", "Suppliers and lots of the public contracts by CIG, fiscal code or name.")
+	params := func() map[string]any {
+		p := map[string]any{}
+		for k, v := range words {
+			p[k] = v
+		}
+		return p
+	}
+	if len(all) <= searchPage {
+		p := params()
+		var rows []map[string]any
+		for _, e := range all {
+			rows = append(rows, row(e))
+		}
+		p["rows"] = rows
+		add("contratti/cerca", "contratti/cerca", f.lang, frontMatter{Title: title, Description: desc, Layout: "cerca", Params: p})
+		return
+	}
+	byInitial := map[string][]map[string]any{}
+	for _, e := range all {
+		seen := map[string]bool{}
+		for _, k := range e.keys {
+			in := initial(k)
+			if in == "" || seen[in] {
+				continue
+			}
+			seen[in] = true
+			byInitial[in] = append(byInitial[in], row(e))
+		}
+	}
+	initials := make([]string, 0, len(byInitial))
+	for in := range byInitial {
+		initials = append(initials, in)
+	}
+	slices.Sort(initials)
+	var links []map[string]any
+	for _, in := range initials {
+		links = append(links, map[string]any{"label": in, "url": "contratti/cerca/" + strings.ToLower(in) + "/"})
+	}
+	p := params()
+	p["initials"] = links
+	add("contratti/cerca", "contratti/cerca", f.lang, frontMatter{Title: title, Description: desc, Layout: "cerca", Params: p})
+	for _, in := range initials {
+		// An initial with more entries than a page is split in parts.
+		rows := byInitial[in]
+		for part := 0; part*searchPage < len(rows); part++ {
+			p := params()
+			p["initials"] = links
+			p["rows"] = rows[part*searchPage : min(len(rows), (part+1)*searchPage)]
+			rel := "contratti/cerca/" + strings.ToLower(in)
+			t := title + " – " + in
+			if part > 0 {
+				rel += "-" + fmt.Sprint(part+1)
+				t += fmt.Sprintf(" (%d)", part+1)
+			}
+			if (part+1)*searchPage < len(rows) {
+				p["next"] = "contratti/cerca/" + strings.ToLower(in) + "-" + fmt.Sprint(part+2) + "/"
+			}
+			add(rel, rel, f.lang, frontMatter{Title: t, Description: desc, Layout: "cerca", Params: p})
+		}
+	}
+}
+
+// initial is a key's first letter or digit, upper case; "" when it has none.
+func initial(s string) string {
+	for _, r := range strings.ToUpper(slugify(s)) {
+		if (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') {
+			return string(r)
+		}
+	}
+	return ""
 }

@@ -3,7 +3,10 @@ package site
 import (
 	"context"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -52,6 +55,157 @@ func contractsBuild() *catalog.Build {
 		}},
 	})
 	return b
+}
+
+// contractsBuildRelated is contractsBuild with the related tables a
+// published L. 190 version carries (pipeline/l190.go's columns): the
+// bidders and winners one by one, joined to the lotti by riga_xml. Como's
+// cleaning (line 30) is won by a grouping of two members against a bidder
+// who lost (GAMMA) and a party without a fiscal code; Cantù's furniture
+// (line 50) has one bidder only in the bidders table.
+func contractsBuildRelated() *catalog.Build {
+	b := contractsBuild()
+	d := &b.Datasets[len(b.Datasets)-1]
+	str := func(s string) catalog.Cell { return catalog.Cell{Raw: s, Value: s} }
+	num := func(v float64) catalog.Cell { return catalog.Cell{Raw: "x", Value: v} }
+	none := catalog.Cell{}
+	fields := []string{"lotto", "cig", "raggruppamento", "ruolo", "codice_fiscale", "identificativo_fiscale_estero", "ragione_sociale", "riga_xml"}
+	cols := make([]catalog.Column, len(fields))
+	for i, f := range fields {
+		cols[i] = catalog.Column{Header: f, Field: f}
+	}
+	party := func(lotto float64, cig string, group catalog.Cell, role, cf, name string, line float64) catalog.Row {
+		c := func(s string) catalog.Cell {
+			if s == "" {
+				return none
+			}
+			return str(s)
+		}
+		return catalog.Row{Line: int(line) + 1, Cells: []catalog.Cell{num(lotto), str(cig), group, c(role), c(cf), none, c(name), num(line)}}
+	}
+	grouped := []catalog.Row{
+		party(2, "0000000000", num(1), "02-MANDATARIA", "11111111111", "DELTA COOP", 30),
+		party(2, "0000000000", num(1), "01-MANDANTE", "22222222222", "EPSILON SRL", 30),
+	}
+	bids := append(slices.Clone(grouped),
+		party(2, "0000000000", none, "", "33333333333", "GAMMA SNC", 30),
+		party(2, "0000000000", none, "", "", "ROSSI MARIO DITTA INDIVIDUALE", 30),
+		party(1, "Z0A1B2C3D4", none, "", "01234567890", "ALFA SRL", 12),
+		party(1, "Z0A1B2C3D4", none, "", "09876543210", "BETA SPA", 12),
+		party(3, "1234567890", none, "", "01234567890", "ALFA S.R.L.", 50),
+	)
+	wins := append(slices.Clone(grouped),
+		party(1, "Z0A1B2C3D4", none, "", "01234567890", "ALFA SRL", 12),
+		party(1, "Z0A1B2C3D4", none, "", "09876543210", "BETA SPA", 12),
+		party(3, "1234567890", none, "", "01234567890", "ALFA S.R.L.", 50),
+	)
+	t := *d.Table
+	t.Related = []*catalog.Table{
+		{Name: "metadata", File: t.File},
+		{Name: "partecipanti", File: t.File, Columns: cols, Rows: bids},
+		{Name: "aggiudicatari", File: t.File, Columns: cols, Rows: wins},
+	}
+	d.Table = &t
+	return b
+}
+
+// TestRenderContractBidders: with the related tables, a lotto's page lists
+// its bidders (a grouping's members together, with their roles) and
+// winners, a loser's supplier page lists the lotto as bid and not won with
+// totals of the lots won only, a party without a fiscal code has no page,
+// the single-bidder flag counts the bidders table, and the search page
+// lists every CIG and fiscal code with links to pages that exist.
+func TestRenderContractBidders(t *testing.T) {
+	b := contractsBuildRelated()
+	out := t.TempDir()
+	var logs strings.Builder
+	if _, err := Render(context.Background(), b, out, slog.New(slog.NewTextHandler(&logs, nil))); err != nil {
+		t.Fatalf("Render: %v\n%s", err, logs.String())
+	}
+	if strings.Contains(logs.String(), "level=WARN") || strings.Contains(logs.String(), "level=ERROR") {
+		t.Errorf("Hugo complained:\n%s", logs.String())
+	}
+	lotto := read(t, out, "contratti/lotti/contratti-2013-30/index.html")
+	bidders := regexp.MustCompile(`(?s)<ul class="bidders">.*?</ul>`).FindString(lotto)
+	for _, w := range []string{
+		// The grouping is one item: both members, their roles, won.
+		`<li>Raggruppamento 1: <a href="/contratti/fornitori/11111111111/">DELTA COOP</a> (<code>11111111111</code>) – 02-MANDATARIA; <a href="/contratti/fornitori/22222222222/">EPSILON SRL</a> (<code>22222222222</code>) – 01-MANDANTE <strong>(aggiudicatario)</strong></li>`,
+		`<li><a href="/contratti/fornitori/33333333333/">GAMMA SNC</a> (<code>33333333333</code>)</li>`,
+		`<li>ROSSI MARIO DITTA INDIVIDUALE</li>`,
+	} {
+		if !strings.Contains(bidders, w) {
+			t.Errorf("lotto 30's bidders: missing %q in\n%s", w, bidders)
+		}
+	}
+	if n := strings.Count(bidders, "<li>"); n != 3 {
+		t.Errorf("lotto 30 lists %d bidders, want 3 (a grouping counts once)", n)
+	}
+	winners := regexp.MustCompile(`(?s)<ul class="winners">.*?</ul>`).FindString(lotto)
+	if !strings.Contains(winners, "DELTA COOP") || !strings.Contains(winners, "EPSILON SRL") || strings.Contains(winners, "GAMMA") {
+		t.Errorf("lotto 30's winners: %s", winners)
+	}
+	// The lotti table said 3 bidders; the bidders table says 3 too (the
+	// grouping, GAMMA, ROSSI); the lotto is no longer "awarded with no winner".
+	if strings.Contains(lotto, "Importo senza aggiudicatario") {
+		t.Errorf("lotto 30 has winners in the aggiudicatari table, yet is flagged as without")
+	}
+	if _, err := os.Stat(filepath.Join(out, "contratti/fornitori/rossi-mario-ditta-individuale/index.html")); err == nil {
+		t.Errorf("a party without a fiscal code got a supplier page")
+	}
+
+	// The loser: the lotto bid for and not won, no amount to its name.
+	gamma := read(t, out, "contratti/fornitori/33333333333/index.html")
+	for _, w := range []string{"GAMMA SNC", `href="/contratti/lotti/contratti-2013-30/"`, "<td>non vinto</td>",
+		"Lotti a cui ha partecipato o che ha vinto: 1 · vinti: 0 · Aggiudicato 0,00\u00a0€ · Pagato 0,00\u00a0€"} {
+		if !strings.Contains(gamma, w) {
+			t.Errorf("GAMMA's page: missing %q", w)
+		}
+	}
+	if strings.Contains(gamma, "non sono ancora mostrate") {
+		t.Errorf("GAMMA's page still says lost tenders are not shown")
+	}
+	// A winner of a grouping: the lotto won, its amounts in the total.
+	delta := read(t, out, "en/contratti/fornitori/11111111111/index.html")
+	for _, w := range []string{"DELTA COOP", "<td>won</td>", "Lots bid for or won: 1 · won: 1 · Awarded €5,000.00 · Paid €0.00"} {
+		if !strings.Contains(delta, w) {
+			t.Errorf("DELTA's page: missing %q", w)
+		}
+	}
+	alfa := read(t, out, "contratti/fornitori/01234567890/index.html")
+	if !strings.Contains(alfa, ": 2 · vinti: 2 · Aggiudicato 3.500,50\u00a0€ · Pagato 3.700,50\u00a0€") {
+		t.Errorf("ALFA's totals are wrong")
+	}
+
+	// Single bidder: Cantù's lotto 50 has one in the bidders table (the
+	// lotti table's count says 2); Como's lotto 12 has two there (it says 1).
+	page := read(t, out, "contratti/index.html")
+	for _, w := range []string{
+		`<th scope="row">Como</th><td class="num">2</td><td class="num">0</td>`,
+		`<th scope="row">Cantù</th><td class="num">1</td><td class="num">1</td>`,
+		`href="/contratti/cerca/"`,
+	} {
+		if !strings.Contains(page, w) {
+			t.Errorf("contratti/index.html: missing %q", w)
+		}
+	}
+
+	// The search page: every CIG and fiscal code, each linking to a page
+	// that exists.
+	search := read(t, out, "contratti/cerca/index.html")
+	for _, code := range []string{"Z0A1B2C3D4", "1234567890", "7777777777", "01234567890", "09876543210", "11111111111", "22222222222", "33333333333"} {
+		m := regexp.MustCompile(`<a href="/([^"]+)"><code>` + code + `</code></a>`).FindStringSubmatch(search)
+		if m == nil {
+			t.Errorf("search page: no link for %s", code)
+			continue
+		}
+		read(t, out, m[1]+"index.html")
+	}
+	for _, name := range []string{"GAMMA SNC", "DELTA COOP", "Manutenzione del verde"} {
+		if !strings.Contains(search, name) {
+			t.Errorf("search page: missing %q", name)
+		}
+	}
+	read(t, out, "en/contratti/cerca/index.html")
 }
 
 // TestRenderContracts renders the contracts section: its pages exist, the
