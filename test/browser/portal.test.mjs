@@ -282,4 +282,16 @@ describe('portal', { skip: skip || false }, () => {
       await context.close();
     }
   });
+  test('contracts: the search page lists every lotto by CIG, passes axe, and its links lead to the lotto', async () => {
+    await checkPage('/contratti/cerca/', { texts: ['Cerca nei contratti', '5518385B5A', '5479849273'] });
+    await checkPage('/en/contratti/cerca/', { texts: ['Search the contracts', '5518385B5A'] });
+    const { page, context } = await open('/contratti/cerca/');
+    try {
+      await page.locator('#contracts-search a', { hasText: '5518385B5A' }).click();
+      await page.waitForURL(`${base}/contratti/lotti/5518385b5a/`);
+      assert.ok((await page.locator('h1').innerText()).includes('5518385B5A'), 'the search link does not lead to the lotto');
+    } finally {
+      await context.close();
+    }
+  });
 });
