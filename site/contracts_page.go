@@ -341,9 +341,10 @@ func won2(b bool) string {
 	return ""
 }
 
-// searchPage is how many entries one search page lists: about 250 bytes
-// each keeps a page, with its CSS and JS, under the 100 KB budget.
-const searchPage = 300
+// searchPage is how many entries one search page lists: at most about
+// 270 bytes each (names and objects cut at searchName runes) keeps a page,
+// with its CSS and JS, under the 100 KB budget.
+const searchPage, searchName = 200, 120
 
 // searchPages publish the section's search: static pages that list every
 // supplier (names, fiscal code) and every lotto (CIG, object), sorted, for
@@ -370,7 +371,11 @@ func (w *writer) searchPages(add func(key, rel, lang string, fm frontMatter), f 
 	}
 	slices.SortStableFunc(all, func(a, b entry) int { return cmp.Compare(a.sort, b.sort) })
 	row := func(e entry) map[string]any {
-		return map[string]any{"kind": e.kind, "code": e.code, "name": e.name, "url": e.url}
+		name := e.name
+		if r := []rune(name); len(r) > searchName {
+			name = string(r[:searchName-1]) + "…"
+		}
+		return map[string]any{"kind": e.kind, "code": e.code, "name": name, "url": e.url}
 	}
 	words := map[string]any{
 		"intro": tx(f, "Tutti i fornitori e tutti i lotti del portale, in ordine. Per cercare un CIG, un codice fiscale o un nome usate la ricerca nella pagina del browser (Ctrl+F o ⌘F).",

@@ -2,6 +2,7 @@ package site
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -335,5 +336,64 @@ func TestContractsMenu(t *testing.T) {
 	}
 	if !hasContracts(contractsBuild()) {
 		t.Error("the fixture with contracts has none")
+	}
+}
+
+// TestContractSearchSplit: when the entries outgrow one search page, the
+// search is split by initial (a lotto under its CIG's and its object's),
+// an initial too large for a page in numbered parts, each page linked and
+// every CIG reachable.
+func TestContractSearchSplit(t *testing.T) {
+	b := contractsBuild()
+	d := &b.Datasets[len(b.Datasets)-1]
+	tab := *d.Table
+	tab.Rows = slices.Clone(tab.Rows)
+	proto := tab.Rows[2] // Cantù's furniture, with a winner
+	var cigs []string
+	for i := range searchPage + 40 {
+		r := catalog.Row{Line: 1000 + i, Cells: slices.Clone(proto.Cells)}
+		cig := fmt.Sprintf("%c%09d", "0123456789ABCDEF"[i%16], i+1) // not 0000000000: no CIG
+		cigs = append(cigs, cig)
+		r.Cells[0] = catalog.Cell{Raw: cig, Value: cig}
+		// Objects as long as ANAC allows (250 characters): the page's
+		// weight at its worst.
+		obj := fmt.Sprintf("Lavori n. %d ", i) + strings.Repeat("manutenzione straordinaria è ", 9)
+		r.Cells[3] = catalog.Cell{Raw: "Lavori", Value: obj}
+		r.Cells[14] = catalog.Cell{Raw: "x", Value: float64(1000 + i)}
+		tab.Rows = append(tab.Rows, r)
+	}
+	d.Table = &tab
+	out := t.TempDir()
+	var logs strings.Builder
+	if _, err := Render(context.Background(), b, out, slog.New(slog.NewTextHandler(&logs, nil))); err != nil {
+		t.Fatalf("Render: %v\n%s", err, logs.String())
+	}
+	index := read(t, out, "contratti/cerca/index.html")
+	if strings.Contains(index, `id="contracts-search"`) || !strings.Contains(index, `href="/contratti/cerca/a/"`) {
+		t.Fatalf("the search index is not split by initial")
+	}
+	// "Lavori n. …" is more than a page under L: two parts, linked.
+	l1 := read(t, out, "contratti/cerca/l/index.html")
+	if !strings.Contains(l1, `href="/contratti/cerca/l-2/"`) {
+		t.Errorf("the first part of L does not link to the second")
+	}
+	l2 := read(t, out, "contratti/cerca/l-2/index.html")
+	if n := strings.Count(l1, `<tr><th scope="row">`) + strings.Count(l2, `<tr><th scope="row">`); n != searchPage+40 {
+		t.Errorf("L lists %d lotti in its parts, want %d", n, searchPage+40)
+	}
+	// Each page stays well under the 100 KB budget, which counts its CSS
+	// and JS too (the browser test measures them on the demo).
+	for _, p := range []string{l1, l2} {
+		if len(p) > 70_000 {
+			t.Errorf("a search page of %d entries weighs %d bytes", searchPage, len(p))
+		}
+	}
+	t.Logf("a full search page: %d bytes", len(l1))
+	for _, cig := range cigs {
+		in := strings.ToLower(cig[:1])
+		page := read(t, out, "contratti/cerca/"+in+"/index.html")
+		if !strings.Contains(page, `<a href="/contratti/lotti/`+strings.ToLower(cig)+`/"><code>`+cig+`</code></a>`) {
+			t.Errorf("%s is not on the page of %s", cig, in)
+		}
 	}
 }
