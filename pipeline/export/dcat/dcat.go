@@ -460,24 +460,7 @@ func (x *builder) dataset(st *catalog.DatasetState) (rdf.Term, error) {
 		if media, _, _ := strings.Cut(dl.MediaType, ";"); media != "" {
 			x.add(dist, DCAT+"mediaType", x.concept(ianaMedia+strings.TrimSpace(media), DCT+"MediaType"))
 		}
-		x.add(dist, DCAT+"accessURL", rdf.NewIRI(page))
-		x.add(dist, DCAT+"downloadURL", rdf.NewIRI(x.base+dl.Path))
-		x.add(dist, DCT+"license", lic)
-		x.add(dist, DCAT+"byteSize", rdf.NewTyped(strconv.FormatInt(dl.Size, 10), rdf.XSDDecimal))
-		// A file of the portal never changes once written: it was issued
-		// and last modified when its version was accepted.
-		if !when.IsZero() {
-			x.add(dist, DCT+"issued", date(when))
-			x.add(dist, DCT+"modified", date(when))
-		}
-		if dl.Checksum != "" {
-			sum := rdf.NewIRI(page + frag + "-checksum")
-			x.typ(sum, SPDX+"Checksum")
-			x.add(sum, SPDX+"algorithm", rdf.NewIRI(SPDX+"checksumAlgorithm_sha256"))
-			x.add(sum, SPDX+"checksumValue", rdf.NewTyped(strings.TrimPrefix(dl.Checksum, "sha256:"), rdf.XSDNS+"hexBinary"))
-			x.add(dist, SPDX+"checksum", sum)
-		}
-		x.add(ds, DCAT+"distribution", dist)
+		x.file(ds, dist, page, frag, dl, when, lic)
 	}
 	return ds, nil
 }
@@ -504,10 +487,18 @@ func (x *builder) ocds(ds rdf.Term, page string, d catalog.Dataset, dl catalog.D
 	x.add(std, DCATAPIT+"referenceDoc", ref)
 	x.add(std, DCATAPIT+"referenceDocumentation", ref)
 	x.add(dist, DCT+"conformsTo", std)
+	x.file(ds, dist, page, frag, dl, when, lic)
+}
+
+// file adds what every distribution says of its file (where to get it,
+// licence, size, dates, checksum) and links it to its dataset.
+func (x *builder) file(ds, dist rdf.Term, page, frag string, dl catalog.Download, when time.Time, lic rdf.Term) {
 	x.add(dist, DCAT+"accessURL", rdf.NewIRI(page))
 	x.add(dist, DCAT+"downloadURL", rdf.NewIRI(x.base+dl.Path))
 	x.add(dist, DCT+"license", lic)
 	x.add(dist, DCAT+"byteSize", rdf.NewTyped(strconv.FormatInt(dl.Size, 10), rdf.XSDDecimal))
+	// A file of the portal never changes once written: it was issued and
+	// last modified when its version was accepted.
 	if !when.IsZero() {
 		x.add(dist, DCT+"issued", date(when))
 		x.add(dist, DCT+"modified", date(when))
