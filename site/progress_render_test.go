@@ -105,6 +105,17 @@ func TestRenderProgress(t *testing.T) {
 	if len(svg) == 0 || len(svg) > 40*1000 {
 		t.Errorf("the map weighs %d bytes inline", len(svg))
 	}
+	// Every shape keeps its ISTAT code as written, leading zeros included:
+	// a minifier that reads codes as numbers would drop them.
+	codes := regexp.MustCompile(`data-istat="([^"]*)"`).FindAllStringSubmatch(svg, -1)
+	if len(codes) == 0 {
+		t.Fatal("the map's shapes carry no data-istat")
+	}
+	for _, c := range codes {
+		if len(c[1]) != 6 {
+			t.Errorf("shape with data-istat=%q: an ISTAT code has 6 digits", c[1])
+		}
+	}
 }
 
 func readFile(t *testing.T, out, p string) string { return read(t, out, p) }
