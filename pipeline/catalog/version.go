@@ -29,6 +29,10 @@ type Version struct {
 	SourceRef string    `json:"source"`
 	// Warnings counts non-blocking issues.
 	Warnings int `json:"warnings,omitempty"`
+	// Related names the version's related tables (an L. 190 file's
+	// partecipanti, aggiudicatari, metadata), so that the files of an old
+	// version can be found without reading it back.
+	Related []string `json:"related,omitempty"`
 }
 
 // Attempt is one file the pipeline read for a dataset, good or not.

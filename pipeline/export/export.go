@@ -32,7 +32,8 @@ type TableLoader func(version string) (*catalog.Table, error)
 //
 //	<id>.csv .json .xlsx            the published version
 //	<id>-<table>.csv .json .xlsx    its related tables (RelatedDownloads)
-//	<version>/<id>.csv .json .xlsx  every accepted version, never rewritten
+//	<version>/<id>.csv .json .xlsx  every accepted version, never rewritten,
+//	<version>/<id>-<table>.*        with its related tables
 //	schema.json                     the JSON Schema the data follows
 //	report.json                     the issues of the latest file read
 //
@@ -49,6 +50,8 @@ func Dataset(ctx context.Context, outDir string, st *catalog.DatasetState, s *ca
 		}
 	}
 	var latest map[string][]byte // the published version's files, by format
+	// latestRelated are the published version's related files, by table.
+	latestRelated := map[string]map[string][]byte{}
 	if st.Current != nil && table != nil {
 		d, files, err := writeTable(ctx, outDir, dir, id, "", table, s)
 		if err != nil {
@@ -56,7 +59,7 @@ func Dataset(ctx context.Context, outDir string, st *catalog.DatasetState, s *ca
 		}
 		downloads = append(downloads, d...)
 		latest = files
-		rel, err := writeRelated(ctx, outDir, dir, id, table)
+		rel, err := writeRelated(ctx, outDir, dir, id, "", table, latestRelated)
 		if err != nil {
 			return nil, fmt.Errorf("export %s: %w", id, err)
 		}
@@ -64,21 +67,65 @@ func Dataset(ctx context.Context, outDir string, st *catalog.DatasetState, s *ca
 	}
 	for _, v := range st.History {
 		vdir := path.Join(dir, v.ID)
+		current := latest != nil && st.Current.ID == v.ID
+		// loaded reads the version back from the store once, when some of
+		// its files are missing.
+		var vt *catalog.Table
+		loaded := func() (*catalog.Table, error) {
+			if vt != nil {
+				return vt, nil
+			}
+			t, err := load(v.ID)
+			if err != nil {
+				return nil, fmt.Errorf("export %s version %s: %w", id, v.ID, err)
+			}
+			vt = t
+			return t, nil
+		}
 		d, err := existingTable(outDir, vdir, id, v.ID)
-		if err != nil && latest != nil && st.Current.ID == v.ID {
+		if err != nil && current {
 			// The published version's own folder gets the same bytes.
 			d, err = copyTable(outDir, vdir, id, v.ID, latest)
 		}
 		if err != nil {
-			t, lerr := load(v.ID)
+			t, lerr := loaded()
 			if lerr != nil {
-				return nil, fmt.Errorf("export %s version %s: %w", id, v.ID, lerr)
+				return nil, lerr
 			}
 			if d, _, err = writeTable(ctx, outDir, vdir, id, v.ID, t, s); err != nil {
 				return nil, fmt.Errorf("export %s version %s: %w", id, v.ID, err)
 			}
 		}
 		downloads = append(downloads, d...)
+		// Its related tables too: a version is cited with its bidders and
+		// winners as they were.
+		for _, name := range v.Related {
+			if !relatedPublished(name) {
+				continue
+			}
+			rid := id + "-" + name
+			d, err := existingTable(outDir, vdir, rid, v.ID)
+			if err != nil && current && latestRelated[name] != nil {
+				d, err = copyTable(outDir, vdir, rid, v.ID, latestRelated[name])
+			}
+			if err != nil {
+				t, lerr := loaded()
+				if lerr != nil {
+					return nil, lerr
+				}
+				rt := relatedTable(t, name)
+				if rt == nil {
+					continue // named but not stored: nothing to write
+				}
+				if d, _, err = writeTable(ctx, outDir, vdir, rid, v.ID, rt, nil); err != nil {
+					return nil, fmt.Errorf("export %s version %s %s: %w", id, v.ID, name, err)
+				}
+			}
+			for i := range d {
+				d[i].Table = name
+			}
+			downloads = append(downloads, d...)
+		}
 	}
 	if s != nil && len(s.JSON) > 0 {
 		d, err := writeFile(outDir, path.Join(dir, "schema.json"), "schema", MediaJSON, "", s.JSON)
@@ -114,27 +161,42 @@ var formats = []struct {
 // dataset's page already say; it is kept in the store for the OCDS
 // packages.
 func RelatedDownloads(t *catalog.Table) bool {
-	return t != nil && t.Name != "" && t.Name != "metadata"
+	return t != nil && relatedPublished(t.Name)
 }
+
+func relatedPublished(name string) bool { return name != "" && name != "metadata" }
 
 // writeRelated writes the published version's related tables beside its
 // main files, with the same writers: the table's own typed columns.
-func writeRelated(ctx context.Context, outDir, dir, id string, t *catalog.Table) ([]catalog.Download, error) {
+// The bytes written are kept in files, by table and format, for the
+// version's own folder.
+func writeRelated(ctx context.Context, outDir, dir, id, version string, t *catalog.Table, files map[string]map[string][]byte) ([]catalog.Download, error) {
 	var out []catalog.Download
 	for _, r := range t.Related {
 		if !RelatedDownloads(r) {
 			continue
 		}
-		d, _, err := writeTable(ctx, outDir, dir, id+"-"+r.Name, "", r, nil)
+		d, b, err := writeTable(ctx, outDir, dir, id+"-"+r.Name, version, r, nil)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", r.Name, err)
 		}
+		files[r.Name] = b
 		for i := range d {
 			d[i].Table = r.Name
 		}
 		out = append(out, d...)
 	}
 	return out, nil
+}
+
+// relatedTable is t's related table of that name, or nil.
+func relatedTable(t *catalog.Table, name string) *catalog.Table {
+	for _, r := range t.Related {
+		if r != nil && r.Name == name {
+			return r
+		}
+	}
+	return nil
 }
 
 func writeTable(ctx context.Context, outDir, dir, id, version string, t *catalog.Table, s *catalog.Schema) ([]catalog.Download, map[string][]byte, error) {

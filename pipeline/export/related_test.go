@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/provincia-como/opendata/pipeline/catalog"
@@ -76,5 +77,74 @@ func TestDatasetWritesRelatedTables(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(out, "datasets/contratti/contratti-metadata.csv")); err == nil {
 		t.Error("the metadata table was published")
+	}
+}
+
+// Every version keeps its related tables in its own folder: the published
+// one gets the same bytes as the latest files, an older one is read back
+// from the store, and a version recorded before related tables were named
+// gets only its main files.
+func TestVersionFoldersKeepRelatedTables(t *testing.T) {
+	out := t.TempDir()
+	bidders := func(name string) *catalog.Table {
+		return &catalog.Table{Name: "partecipanti", Columns: []catalog.Column{
+			{Header: "nome", Field: "ragione_sociale", Type: catalog.TypeString},
+		}, Rows: []catalog.Row{{Cells: []catalog.Cell{{Value: name}}}}}
+	}
+	newer, older, oldest := sample(), sample(), sample()
+	newer.Related = []*catalog.Table{bidders("NUOVA SRL")}
+	older.Related = []*catalog.Table{bidders("VECCHIA SPA")}
+	vNew := catalog.Version{ID: "bbbbbbbbbbbb", Rows: 3, Related: []string{"partecipanti"}}
+	vOld := catalog.Version{ID: "aaaaaaaaaaaa", Rows: 3, Related: []string{"metadata", "partecipanti"}}
+	vOldest := catalog.Version{ID: "999999999999", Rows: 3}
+	tables := map[string]*catalog.Table{vNew.ID: newer, vOld.ID: older, vOldest.ID: oldest}
+	var loads []string
+	load := func(v string) (*catalog.Table, error) { loads = append(loads, v); return tables[v], nil }
+	st := &catalog.DatasetState{Dataset: catalog.Dataset{ID: "contratti"}, Status: catalog.Accepted, Current: &vNew,
+		History: []catalog.Version{vNew, vOld, vOldest}, Table: newer}
+	d, err := Dataset(context.Background(), out, st, projects, load)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byPath := map[string]catalog.Download{}
+	for _, x := range d {
+		byPath[x.Path] = x
+	}
+	for _, c := range []struct {
+		path, version, table, name string
+	}{
+		{"datasets/contratti/contratti-partecipanti.csv", "", "partecipanti", "NUOVA SRL"},
+		{"datasets/contratti/bbbbbbbbbbbb/contratti-partecipanti.csv", vNew.ID, "partecipanti", "NUOVA SRL"},
+		{"datasets/contratti/aaaaaaaaaaaa/contratti-partecipanti.csv", vOld.ID, "partecipanti", "VECCHIA SPA"},
+	} {
+		x, ok := byPath[c.path]
+		if !ok {
+			t.Errorf("no download %s", c.path)
+			continue
+		}
+		if x.Version != c.version || x.Table != c.table {
+			t.Errorf("%s: version %q table %q", c.path, x.Version, x.Table)
+		}
+		b, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(c.path)))
+		if err != nil || !strings.Contains(string(b), c.name) {
+			t.Errorf("%s: %v %q, want %s", c.path, err, b, c.name)
+		}
+	}
+	for p := range byPath {
+		if strings.Contains(p, "metadata") || strings.HasPrefix(p, "datasets/contratti/999999999999/contratti-") {
+			t.Errorf("unexpected download %s", p)
+		}
+	}
+	// The published version is never read back; the others once each.
+	if !reflect.DeepEqual(loads, []string{vOld.ID, vOldest.ID}) {
+		t.Errorf("versions read back: %q", loads)
+	}
+	// A second export finds every file written and reads nothing.
+	loads = nil
+	if _, err := Dataset(context.Background(), out, st, projects, load); err != nil {
+		t.Fatal(err)
+	}
+	if len(loads) != 0 {
+		t.Errorf("second export read back %q", loads)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/provincia-como/opendata/pipeline/catalog"
@@ -47,6 +48,9 @@ func TestRelatedTablesRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	s2, _ := Open(dir) // a new process reading the same folder
+	if rec, err := s2.Load("contratti"); err != nil || len(rec.History) != 1 || !slices.Equal(rec.History[0].Related, []string{"partecipanti"}) {
+		t.Errorf("the version does not name its related tables: %v %+v", err, rec)
+	}
 	got, err := s2.Table("contratti", v.ID)
 	if err != nil {
 		t.Fatal(err)

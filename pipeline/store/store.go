@@ -172,6 +172,11 @@ func (s *Store) Accept(ctx context.Context, id string, t *catalog.Table, prov ca
 			SourceRef: prov.Source,
 			Warnings:  len(warnings),
 		}
+		for _, rt := range t.Related {
+			if rt != nil && rt.Name != "" {
+				v.Related = append(v.Related, rt.Name)
+			}
+		}
 		if err := s.writeData(s.versionPath(id, vid), t); err != nil {
 			return catalog.Version{}, false, err
 		}
