@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -83,5 +84,34 @@ func TestCheckL190Corpus(t *testing.T) {
 		}
 		info, _ := os.Stat(f)
 		t.Logf("%s (%d KB): exit %d, %d lotti, %d issues", filepath.Base(f), info.Size()>>10, code, r.Rows, len(r.Issues))
+	}
+}
+
+// A 2 GB file is refused from its size before a byte of it is read: the
+// file is sparse, so the test costs no disk, and memory stays that of an
+// empty check.
+func TestCheckL190TwoGigabytes(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "contratti-2024.xml")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n<legge190:pubblicazione>"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(2 << 30); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	code, out, errs := runMain(t, "check", "--schema", "l190", path)
+	runtime.ReadMemStats(&after)
+	if code != exitUsage || !strings.Contains(out+errs, "file too large (2048 MB, the limit is 200 MB)") {
+		t.Errorf("exit %d, want %d and the size named:\n%s%s", code, exitUsage, out, errs)
+	}
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 64<<20 {
+		t.Errorf("checking a 2 GB file allocated %d MB", grew>>20)
 	}
 }

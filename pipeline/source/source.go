@@ -85,7 +85,7 @@ func New(catalog fs.FS, log *slog.Logger) *Fetcher {
 	return &Fetcher{
 		Catalog:      catalog,
 		Client:       &http.Client{CheckRedirect: limitRedirects(5)},
-		MaxBytes:     50 << 20,
+		MaxBytes:     defaultMaxBytes,
 		Attempts:     4,
 		HangAttempts: 2,
 		Backoff:      time.Second,
@@ -139,6 +139,10 @@ func (f *Fetcher) fetchPath(ctx context.Context, p string, prev catalog.Provenan
 	defer file.Close()
 	var modified time.Time
 	if info, err := file.Stat(); err == nil {
+		if max := cmp.Or(f.MaxBytes, defaultMaxBytes); info.Size() > max {
+			// Refused from its size, before a byte is read.
+			return nil, &Error{Source: p, Message: tooBig(max), Err: errTooBig}
+		}
 		modified = info.ModTime().UTC()
 		if !modified.IsZero() && prev.Source == p && modified.Equal(prev.Modified) && info.Size() == prev.Size {
 			unchanged := prev
@@ -162,9 +166,12 @@ func provenance(src string, data []byte, at time.Time) catalog.Provenance {
 
 var errTooBig = errors.New("file too large")
 
+// defaultMaxBytes caps a file when the fetcher sets no cap.
+const defaultMaxBytes = 50 << 20
+
 func readCapped(r io.Reader, max int64) ([]byte, error) {
 	if max <= 0 {
-		max = 50 << 20
+		max = defaultMaxBytes
 	}
 	var buf bytes.Buffer
 	n, err := buf.ReadFrom(io.LimitReader(r, max+1))
