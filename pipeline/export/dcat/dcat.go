@@ -433,20 +433,21 @@ func (x *builder) dataset(st *catalog.DatasetState) (rdf.Term, error) {
 		if version == "" {
 			when = st.Current.Accepted
 		}
-		frag := "#" + dl.Format
+		frag := dl.Format
 		title := catalog.Text{It: d.Title.It + " – " + code, En: d.Title.In("en") + " – " + code}
 		if dl.Table != "" {
 			// A related table of the version (the bidders of a
 			// contracts file) is a distribution of the same dataset.
-			frag = "#" + dl.Table + "-" + dl.Format
+			frag = dl.Table + "-" + frag
 			title = catalog.Text{It: d.Title.It + " – " + dl.Table + " – " + code, En: d.Title.In("en") + " – " + dl.Table + " – " + code}
 		}
 		if version != "" {
-			frag = "#" + version + "-" + dl.Format
+			frag = version + "-" + frag
 			day := when.UTC().Format(time.DateOnly)
 			title.It += ", versione " + version + " del " + day
 			title.En += ", version " + version + " of " + day
 		}
+		frag = "#" + frag
 		dist := rdf.NewIRI(page + frag)
 		x.typ(dist, DCATAPIT+"Distribution", DCAT+"Distribution")
 		x.text(dist, DCT+"title", title)
