@@ -406,8 +406,8 @@ func TestMissingValuesOfTableSchema(t *testing.T) {
 }
 
 // The demo catalog's dataset checked with a Table Schema file of the
-// catalog is published, with N/D (Ronago, merged into Uggiate con Ronago)
-// as a missing value and every other code found in the registry.
+// catalog is published, its ISTAT codes found in the registry (a foreign
+// key) and the address the source leaves blank read as missing.
 func TestDemoCatalogSchemaFile(t *testing.T) {
 	dir := t.TempDir()
 	res, err := Run(context.Background(), Config{Catalog: datasets.FS, OutDir: filepath.Join(dir, "public"), StateDir: filepath.Join(dir, "state")}, Deps{})
@@ -415,21 +415,30 @@ func TestDemoCatalogSchemaFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, d := range res.Build.Datasets {
-		if d.Dataset.ID != "padigitale-notifiche-como" {
+		if d.Dataset.ID != "localizzazione-pnrr-como" {
 			continue
 		}
-		if d.Status != catalog.Accepted || d.Current == nil || d.Current.Rows != 121 {
+		if d.Status != catalog.Accepted || d.Current == nil || d.Current.Rows != 37 {
 			t.Fatalf("status %s, latest %+v", d.Status, d.Latest)
 		}
-		if src := d.SchemaSource; src == nil || src.Kind != config.SchemaFile || src.Format != "tableschema" || src.Ref != "schemas/padigitale-candidature.json" {
+		if src := d.SchemaSource; src == nil || src.Kind != config.SchemaFile || src.Format != "tableschema" || src.Ref != "schemas/localizzazione-pnrr.json" {
 			t.Errorf("schema source %+v", d.SchemaSource)
 		}
 		if d.Latest != nil && len(d.Latest.Issues) > 0 {
 			t.Errorf("issues: %+v", d.Latest.Issues)
 		}
+		t2, err := d.LoadTable()
+		if err != nil {
+			t.Fatal(err)
+		}
+		codes := t2.ColumnOf("codice_istat")
+		addr := t2.ColumnOf("indirizzo")
+		if codes < 0 || addr < 0 || t2.Rows[0].Cells[codes].Value != "013010" || t2.Rows[0].Cells[addr].Value != nil {
+			t.Errorf("first row: %+v (codes %d, address %d)", t2.Rows[0].Cells, codes, addr)
+		}
 		return
 	}
-	t.Fatal("the demo catalog has no padigitale-notifiche-como")
+	t.Fatal("the demo catalog has no localizzazione-pnrr-como")
 }
 
 // The checker behind `opendata check` and the upload desk takes a schema at

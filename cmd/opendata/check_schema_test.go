@@ -13,19 +13,19 @@ import (
 // check --schema takes a schema file of the catalog, a schema file on disk
 // and refuses a broken one with its line.
 func TestCheckSchemaFiles(t *testing.T) {
-	demo := filepath.Join("..", "..", "datasets", "data", "padigitale-145-como.csv")
+	demo := filepath.Join("..", "..", "datasets", "data", "localizzazione-pnrr-como.csv")
 	data, err := os.ReadFile(demo)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Bulgarograsso's withdrawn application (line 8): the status written as a
-	// word, not its letter.
-	row := ",J51F22002870006,1,131,Decreto n.131 - 1 / 2022 - PNRR,R,"
-	bad := writeFile(t, "padigitale.csv", strings.Replace(string(data), row, strings.Replace(row, ",R,", ",Rinuncia,", 1), 1))
+	// Bulgarograsso's project (line 3): the ISTAT code without its leading
+	// zero, as a spreadsheet that took it for a number writes it.
+	row := "E51B21005980006;M1C2I5.01.01;013034;Bulgarograsso;;22070"
 	if !strings.Contains(string(data), row) {
 		t.Fatal("the demo file changed: pick another row")
 	}
-	onDisk := writeFile(t, "permessi.json", `{"fields": [{"name": "codice_cup", "title": "CUP", "constraints": {"required": true, "pattern": "[A-Z0-9]{15}"}}]}`)
+	bad := writeFile(t, "localizzazione.csv", strings.Replace(string(data), row, strings.Replace(row, ";013034;", ";13034;", 1), 1))
+	onDisk := writeFile(t, "permessi.json", `{"fields": [{"name": "cup", "title": "CUP", "constraints": {"required": true, "pattern": "[A-Z0-9]{15}"}}]}`)
 	broken := writeFile(t, "rotto.json", "{\"fields\": [\n  {\"name\": \"a\", \"type\": \"decimale\"}\n]}")
 
 	tests := []struct {
@@ -35,9 +35,9 @@ func TestCheckSchemaFiles(t *testing.T) {
 		code   int
 		words  []string
 	}{
-		{"catalog file, good data", "schemas/padigitale-candidature.json", demo, exitOK, []string{"valido (121 righe, schema schemas/padigitale-candidature.json)"}},
-		{"catalog file, bad cell", "schemas/padigitale-candidature.json", bad, exitFailure, []string{"NON valido", "padigitale.csv:8:18", "[enum]", "«Rinuncia»"}},
-		{"file on disk", onDisk, demo, exitOK, []string{"valido (121 righe"}},
+		{"catalog file, good data", "schemas/localizzazione-pnrr.json", demo, exitOK, []string{"valido (37 righe, schema schemas/localizzazione-pnrr.json)"}},
+		{"catalog file, bad cell", "schemas/localizzazione-pnrr.json", bad, exitFailure, []string{"NON valido", "localizzazione.csv:3:3", "«13034»", "013075 per Como"}},
+		{"file on disk", onDisk, demo, exitOK, []string{"valido (37 righe"}},
 		{"broken file on disk", broken, demo, exitUsage, []string{"rotto.json:2:", `unknown type "decimale"`}},
 		{"missing file", "schemas/nessuno.json", demo, exitUsage, []string{"schemas/nessuno.json", "catalog folder, then on disk"}},
 		{"http address", "http://example.org/s.json", demo, exitUsage, []string{"https://"}},

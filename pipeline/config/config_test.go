@@ -177,7 +177,7 @@ func TestLoadDemoCatalog(t *testing.T) {
 	}
 	want := []string{
 		"classificazioni-comuni-como", "comuni", "contratti-comuni-como-2013", "localizzazione-pnrr-como", "padigitale-altri-enti-como", "padigitale-comuni-131-como",
-		"padigitale-comuni-145-como", "padigitale-notifiche-como", "pnrr-cantu", "pnrr-como", "pnrr-como-italiadomani",
+		"padigitale-comuni-145-como", "pnrr-cantu", "pnrr-como", "pnrr-como-italiadomani",
 		"pnrr-comune-como", "pnrr-olgiate-comasco", "progetti-egov",
 	}
 	if !slices.Equal(ids, want) {

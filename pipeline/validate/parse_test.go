@@ -12,11 +12,12 @@ import (
 	"github.com/provincia-como/opendata/pipeline/catalog"
 )
 
-// demoTableSchema is the Table Schema of the demo catalog, written for the
-// PA digitale 2026 open data (see datasets/PROVENANCE.md).
+// demoTableSchema is a Table Schema written for the PA digitale 2026 open
+// data (candidature_finanziate_*.csv of the Department for Digital
+// Transformation): every type, constraint and table key a Province uses.
 func demoTableSchema(tb testing.TB) []byte {
 	tb.Helper()
-	doc, err := os.ReadFile(filepath.Join("..", "..", "datasets", "schemas", "padigitale-candidature.json"))
+	doc, err := os.ReadFile(filepath.Join("testdata", "padigitale-candidature.json"))
 	if err != nil {
 		tb.Fatal(err)
 	}

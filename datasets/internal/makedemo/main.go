@@ -65,9 +65,6 @@ func run(shared, out string) error {
 	if err := writeClassificazioni(filepath.Join(out, "classificazioni-comuni-como.xlsx"), filepath.Join(shared, classifFile)); err != nil {
 		return fmt.Errorf("classificazioni-comuni-como.xlsx: %w", err)
 	}
-	if err := writePADigitale(shared, out); err != nil {
-		return err
-	}
 	if err := writeContratti(shared, out); err != nil {
 		return err
 	}
