@@ -15,11 +15,18 @@ import (
 	"github.com/provincia-como/opendata/pipeline/catalog"
 	"github.com/provincia-como/opendata/pipeline/export"
 	"github.com/provincia-como/opendata/pipeline/export/anac"
+	l190read "github.com/provincia-como/opendata/pipeline/ingest/l190"
 )
 
 // ANACFormat is the download format of the ANAC XML files of an L. 190
 // dataset: the yearly dataset files and their index.
 const ANACFormat = "anac"
+
+// TemplateFormat is the download format of the blank workbook of lotti
+// and bidders (l190read.TemplateName) offered with every L. 190 dataset.
+const TemplateFormat = "modello"
+
+const xlsxMedia = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 // ANACDir is the folder, from the portal root, of a dataset's ANAC files:
 // its index, datasets/<id>/anac/indice.xml, is the address a comune
@@ -32,12 +39,25 @@ func ANACDir(id string) string { return path.Join("datasets", id, "anac") }
 // written are those of the first and of the current accepted version, so
 // the same data give the same bytes.
 func writeANAC(ctx context.Context, outDir string, portal catalog.Portal, st *catalog.DatasetState) ([]catalog.Download, error) {
+	d := st.Dataset
+	dir := ANACDir(d.ID)
+	// The blank workbook for clerks who do not produce the XML, beside the
+	// files it turns into; offered before any version is published too.
+	tpl, err := l190read.Template()
+	if err != nil {
+		return nil, fmt.Errorf("anac: template: %w", err)
+	}
+	dl, err := export.WriteDownload(outDir, path.Join(dir, l190read.TemplateName), TemplateFormat, xlsxMedia, tpl)
+	if err != nil {
+		return nil, fmt.Errorf("anac: template: %w", err)
+	}
+	out := []catalog.Download{dl}
 	if st.Current == nil {
-		return nil, nil
+		return out, nil
 	}
 	t, err := st.Content()
 	if err != nil || t == nil {
-		return nil, err
+		return out, err
 	}
 	tabs := anac.Tables{Lotti: t}
 	for _, r := range t.Related {
@@ -51,10 +71,8 @@ func writeANAC(ctx context.Context, outDir string, portal catalog.Portal, st *ca
 		}
 	}
 	if tabs.Partecipanti == nil || t.ColumnOf("riga_xml") < 0 {
-		return nil, nil // a version stored before related tables
+		return out, nil // a version stored before related tables
 	}
-	d := st.Dataset
-	dir := ANACDir(d.ID)
 	first := st.Current.Accepted
 	for _, v := range st.History {
 		if v.Accepted.Before(first) {
@@ -73,13 +91,12 @@ func writeANAC(ctx context.Context, outDir string, portal catalog.Portal, st *ca
 	if err != nil {
 		return nil, err
 	}
-	out := make([]catalog.Download, 0, len(res.Files))
 	keep := map[string]bool{}
 	for _, f := range res.Files {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		dl, err := export.WriteDownload(outDir, path.Join(dir, f.Name), ANACFormat, anac.MediaType, f.XML)
+		dl, err = export.WriteDownload(outDir, path.Join(dir, f.Name), ANACFormat, anac.MediaType, f.XML)
 		if err != nil {
 			return nil, fmt.Errorf("anac %s: %w", f.Name, err)
 		}

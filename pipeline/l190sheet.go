@@ -13,11 +13,12 @@ import (
 
 // looksXML tells ANAC's XML (or a web page, which the XML reader refuses
 // with its own message) from the clerks' workbook or CSV: after a byte
-// order mark and white space, XML starts with "<".
+// order mark and white space, XML starts with "<". An empty file goes to
+// the XML reader, whose message names the L. 190 file expected.
 func looksXML(data []byte) bool {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	data = bytes.TrimLeft(data, " \t\r\n")
-	return len(data) > 0 && data[0] == '<'
+	return len(data) == 0 || data[0] == '<'
 }
 
 // judgeL190Sheet reads the clerks' workbook of lotti and bidders (or a CSV

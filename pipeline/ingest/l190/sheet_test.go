@@ -196,7 +196,9 @@ func TestWorkbookRows(t *testing.T) {
 	tabs, issues := readWorkbook(t, "contratti.xlsx", fill(t, map[string][][]any{l190.SheetLotti: lotti, l190.SheetPartecipanti: bidders}))
 
 	l := tabs.Lotti
-	at := func(tb *catalog.Table, row int, field string) catalog.Cell { return tb.Rows[row].Cells[tb.ColumnOf(field)] }
+	at := func(tb *catalog.Table, row int, field string) catalog.Cell {
+		return tb.Rows[row].Cells[tb.ColumnOf(field)]
+	}
 	for _, c := range []struct {
 		row   int
 		field string
