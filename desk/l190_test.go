@@ -2,11 +2,16 @@ package desk_test
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/provincia-como/opendata/desk"
+	"github.com/provincia-como/opendata/pipeline/ingest/l190"
 )
 
 // ANAC's L. 190 XML goes through the desk to a dataset of schema l190, and
@@ -81,5 +86,92 @@ func TestHomeAcceptsXML(t *testing.T) {
 		if got := strings.Contains(b.last, "XML della L. 190/2012"); got != want {
 			t.Errorf("%s: hint names the XML %v, want %v", user, got, want)
 		}
+	}
+}
+
+// l190Workbook fills the clerks' template of lotti and bidders.
+func l190Workbook(t *testing.T, sheets map[string][][]any) []byte {
+	t.Helper()
+	tpl, err := l190.Template()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(tpl))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for sheet, rows := range sheets {
+		for i, r := range rows {
+			if err := f.SetSheetRow(sheet, fmt.Sprintf("A%d", i+2), &r); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if _, err := f.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// The clerks' workbook goes to a contracts dataset too: a bidder whose
+// lotto cannot be told is refused with its sheet and cell, marked in the
+// annotated workbook on the sheet where it is.
+func TestUploadL190Workbook(t *testing.T) {
+	lotti := [][]any{
+		{"Z1234567AB", "80005370137", "COMUNE DI COMO", "MANUTENZIONE DEL VERDE", "04", 12500, "01/03/2024", "", 0, 2024},
+		{"0000000000", "80005370137", "COMUNE DI COMO", "CANCELLERIA", "23", 480.5, "", "", 480.5, 2024},
+		{"0000000000", "80005370137", "COMUNE DI COMO", "TONER", "23", 120, "", "", 0, 2024},
+	}
+	good := [][]any{
+		{"", "Z1234567AB", "01234567890", "", "ALFA SRL", "", "", "sì"},
+		{3, "", "09876543210", "", "BETA SPA", "", "", "sì"},
+		{4, "", "09876543210", "", "BETA SPA", "", "", "sì"},
+	}
+	bad := [][]any{good[0], {"", "0000000000", "09876543210", "", "BETA SPA", "", "", "sì"}, good[2]}
+	for _, tt := range []struct {
+		name     string
+		bidders  [][]any
+		status   int
+		want     string
+		accepted bool
+	}{
+		{"good", good, http.StatusOK, "File accettato", true},
+		{"ambiguous CIG", bad, http.StatusUnprocessableEntity, "partecipanti!B3", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t, nil)
+			b := f.browser()
+			b.mustSignIn("provincia.verdi")
+			data := l190Workbook(t, map[string][][]any{l190.SheetLotti: lotti, l190.SheetPartecipanti: tt.bidders})
+			resp, body := b.upload(b.csrf(), "contratti-comuni-como-2013", "contratti.xlsx", data)
+			if resp.StatusCode != tt.status || !strings.Contains(body, htmlEscape(tt.want)) {
+				t.Fatalf("status %d, want %d and %q:\n%s", resp.StatusCode, tt.status, tt.want, body)
+			}
+			if got := f.accepted(); (len(got) == 1) != tt.accepted {
+				t.Errorf("inbox holds %v", got)
+			}
+			if tt.accepted {
+				return
+			}
+			m := regexp.MustCompile(`href="(/esito/[^"]+/foglio)"`).FindStringSubmatch(body)
+			if m == nil {
+				t.Fatalf("no annotated workbook offered:\n%s", body)
+			}
+			_, wb := b.get(m[1])
+			x, err := excelize.OpenReader(strings.NewReader(wb))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer x.Close()
+			comments, err := x.GetComments(l190.SheetPartecipanti)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(comments) != 1 || comments[0].Cell != "B3" {
+				t.Errorf("comments on sheet partecipanti: %+v", comments)
+			}
+		})
 	}
 }
