@@ -74,6 +74,24 @@ func TestUploadL190XML(t *testing.T) {
 	}
 }
 
+// An XML file over the desk's size cap is refused before it is read, with
+// a way out that fits a file the clerk cannot trim.
+func TestUploadL190XMLTooBig(t *testing.T) {
+	f := newFixture(t, func(c *desk.Config) { c.MaxFileSize = 64 << 10 })
+	b := f.browser()
+	b.mustSignIn("provincia.verdi")
+	resp, body := b.upload(b.csrf(), "contratti-comuni-como-2013", "contratti.xml", readFile(t, "SITO-Interporto-Torino_2021.xml"))
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(body, htmlEscape("Il file XML è troppo grande per lo sportello")) {
+		t.Fatalf("status %d:\n%s", resp.StatusCode, body)
+	}
+	if recs := f.audit(); len(recs) != 1 || recs[0].Reason != "too-big" {
+		t.Errorf("audit %+v", recs)
+	}
+	if got := f.accepted(); len(got) != 0 {
+		t.Errorf("inbox holds %v", got)
+	}
+}
+
 // The page offers .xml only to a clerk with a contracts dataset.
 func TestHomeAcceptsXML(t *testing.T) {
 	f := newFixture(t, nil)

@@ -115,10 +115,19 @@ func (d *Desk) upload(w http.ResponseWriter, r *http.Request) {
 			}
 			rec.Dataset, rec.File, rec.Size, rec.Reason = form.dataset, form.filename, form.size, "too-big"
 			d.audit(ctx, rec)
-			d.fail(w, r, http.StatusRequestEntityTooLarge, catalog.Text{
+			msg := catalog.Text{
 				It: fmt.Sprintf("Il file è troppo grande: il limite è %s. Togli fogli, colonne o righe che non servono, oppure salvalo come .csv, e riprova.", humanSize("it", d.cfg.MaxFileSize)),
 				En: fmt.Sprintf("The file is too big: the limit is %s. Remove sheets, columns or rows that are not needed, or save it as .csv, and try again.", humanSize("en", d.cfg.MaxFileSize)),
-			})
+			}
+			if strings.EqualFold(path.Ext(form.filename), ".xml") {
+				// ANAC's XML cannot be trimmed by the clerk: the portal can
+				// pull it from its address instead.
+				msg = catalog.Text{
+					It: fmt.Sprintf("Il file XML è troppo grande per lo sportello: il limite è %s. Pubblicalo sul sito dell'ente e chiedi alla Provincia di indicarne l'indirizzo come fonte del dataset: il portale lo scaricherà da lì.", humanSize("it", d.cfg.MaxFileSize)),
+					En: fmt.Sprintf("The XML file is too big for the desk: the limit is %s. Publish it on your administration's website and ask the Province to set its address as the dataset's source: the portal will fetch it from there.", humanSize("en", d.cfg.MaxFileSize)),
+				}
+			}
+			d.fail(w, r, http.StatusRequestEntityTooLarge, msg)
 		case isTimeout(err):
 			rec.Dataset, rec.File, rec.Size, rec.Reason = form.dataset, form.filename, form.size, "timeout"
 			d.audit(ctx, rec)
