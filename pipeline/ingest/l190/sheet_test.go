@@ -340,3 +340,25 @@ func TestTemplate(t *testing.T) {
 		t.Errorf("procedure list A4 = %q", v)
 	}
 }
+
+// BenchmarkReadWorkbook reads a workbook of 5,000 lotti with two bidders
+// each (synthetic, made here).
+func BenchmarkReadWorkbook(b *testing.B) {
+	var lotti, bidders [][]any
+	for i := range 5000 {
+		cig := fmt.Sprintf("Z%09d", i)
+		lotti = append(lotti, []any{cig, "80005370137", "COMUNE DI COMO", "FORNITURA N. " + fmt.Sprint(i), "23", 1000.5, "01/03/2024", "", 0, 2024})
+		bidders = append(bidders,
+			[]any{"", cig, "01234567890", "", "ALFA SRL", "", "", "sì"},
+			[]any{"", cig, "09876543210", "", "BETA SPA", "", "", "no"})
+	}
+	data := fill(b, map[string][][]any{l190.SheetLotti: lotti, l190.SheetPartecipanti: bidders})
+	b.ResetTimer()
+	for b.Loop() {
+		tabs, issues := readWorkbook(b, "bench.xlsx", data)
+		if len(tabs.Lotti.Rows) != 5000 || catalog.Blocking(issues) {
+			b.Fatalf("%d lotti, issues %v", len(tabs.Lotti.Rows), issues)
+		}
+	}
+	b.ReportMetric(float64(5000*b.N)/b.Elapsed().Seconds(), "lotti/s")
+}
