@@ -39,6 +39,8 @@ func (d *Desk) annotate(ctx context.Context, res *result, data []byte, t *catalo
 	var err error
 	sheetOf := func(r catalog.Ref) string { return r.Sheet }
 	switch {
+	case ext == ".xml":
+		return nil, "" // an XML file has lines, not cells: the page lists them
 	case ext == ".xlsx" || ext == ".xlsm":
 		f, err = excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: d.cfg.MaxUnzipped})
 	case t != nil:

@@ -44,7 +44,11 @@ func (d *Desk) home(w http.ResponseWriter, r *http.Request) {
 		rows = append(rows, row)
 	}
 	p := d.page(w, r, ss, catalog.Text{It: "Sportello dati aperti", En: "Open data upload desk"})
-	p.Data = homeData{Datasets: rows, MaxSize: d.cfg.MaxFileSize, Selected: r.URL.Query().Get("dataset")}
+	data := homeData{Datasets: rows, MaxSize: d.cfg.MaxFileSize, Selected: r.URL.Query().Get("dataset")}
+	for _, row := range rows {
+		data.XML = data.XML || takesXML(row.Dataset)
+	}
+	p.Data = data
 	d.render(w, "home", http.StatusOK, p)
 }
 
@@ -52,6 +56,8 @@ type homeData struct {
 	Datasets []datasetRow
 	MaxSize  int64
 	Selected string
+	// XML is set when a dataset of the clerk takes ANAC's L. 190 XML.
+	XML bool
 }
 
 type datasetRow struct {

@@ -39,6 +39,8 @@ type result struct {
 	// is nothing to mark or the file could not be opened.
 	Workbook     []byte
 	WorkbookName string
+	// XML is set for ANAC's XML: issues point at lines, not cells.
+	XML bool
 }
 
 // issueView is an issue as the answer page shows it.
@@ -65,6 +67,20 @@ type report struct {
 
 // allowed are the extensions the desk takes.
 var allowed = map[string]bool{".xlsx": true, ".xlsm": true, ".csv": true, ".ods": true}
+
+// l190Schema is the pipeline's built-in schema of public-contract files
+// (pipeline.L190Schema): its datasets also take ANAC's XML, which the
+// pipeline's reader guards itself (entity and nesting bombs, HTML pages,
+// oversized elements).
+const l190Schema = "l190"
+
+// takesXML reports whether a dataset takes ANAC's L. 190 XML.
+func takesXML(ds catalog.Dataset) bool { return ds.Schema == l190Schema }
+
+// accepts reports whether the desk takes a file of extension ext for ds.
+func accepts(ds catalog.Dataset, ext string) bool {
+	return allowed[ext] || ext == ".xml" && takesXML(ds)
+}
 
 func (d *Desk) upload(w http.ResponseWriter, r *http.Request) {
 	ss := d.session(r)
@@ -99,10 +115,19 @@ func (d *Desk) upload(w http.ResponseWriter, r *http.Request) {
 			}
 			rec.Dataset, rec.File, rec.Size, rec.Reason = form.dataset, form.filename, form.size, "too-big"
 			d.audit(ctx, rec)
-			d.fail(w, r, http.StatusRequestEntityTooLarge, catalog.Text{
+			msg := catalog.Text{
 				It: fmt.Sprintf("Il file è troppo grande: il limite è %s. Togli fogli, colonne o righe che non servono, oppure salvalo come .csv, e riprova.", humanSize("it", d.cfg.MaxFileSize)),
 				En: fmt.Sprintf("The file is too big: the limit is %s. Remove sheets, columns or rows that are not needed, or save it as .csv, and try again.", humanSize("en", d.cfg.MaxFileSize)),
-			})
+			}
+			if strings.EqualFold(path.Ext(form.filename), ".xml") {
+				// ANAC's XML cannot be trimmed by the clerk: the portal can
+				// pull it from its address instead.
+				msg = catalog.Text{
+					It: fmt.Sprintf("Il file XML è troppo grande per lo sportello: il limite è %s. Pubblicalo sul sito dell'ente e chiedi alla Provincia di indicarne l'indirizzo come fonte del dataset: il portale lo scaricherà da lì.", humanSize("it", d.cfg.MaxFileSize)),
+					En: fmt.Sprintf("The XML file is too big for the desk: the limit is %s. Publish it on your administration's website and ask the Province to set its address as the dataset's source: the portal will fetch it from there.", humanSize("en", d.cfg.MaxFileSize)),
+				}
+			}
+			d.fail(w, r, http.StatusRequestEntityTooLarge, msg)
 		case isTimeout(err):
 			rec.Dataset, rec.File, rec.Size, rec.Reason = form.dataset, form.filename, form.size, "timeout"
 			d.audit(ctx, rec)
@@ -142,6 +167,7 @@ func (d *Desk) upload(w http.ResponseWriter, r *http.Request) {
 		ID: randomToken()[:16], Time: now, Dataset: ds, File: form.filename,
 		Name: safeName(form.filename), Size: int64(len(form.data)), SHA256: hex.EncodeToString(sum[:]),
 	}
+	res.XML = strings.EqualFold(path.Ext(res.Name), ".xml")
 	rec.Dataset, rec.File, rec.Size, rec.SHA256 = ds.ID, form.filename, res.Size, res.SHA256
 
 	issues, table, reason, err := d.check(ctx, ds, res.Name, form.data)
@@ -212,12 +238,22 @@ func (d *Desk) audit(ctx context.Context, rec AuditRecord) {
 // set when a limit of the desk refused the file.
 func (d *Desk) check(ctx context.Context, ds catalog.Dataset, name string, data []byte) (issues []catalog.Issue, t *catalog.Table, reason string, err error) {
 	ext := strings.ToLower(path.Ext(name))
-	if !allowed[ext] {
-		return []catalog.Issue{{Ref: catalog.Ref{File: name}, Severity: catalog.Error, Rule: "format", Message: catalog.Text{
+	if !accepts(ds, ext) {
+		msg := catalog.Text{
 			It: "Lo sportello accetta solo fogli di calcolo .xlsx o .csv (anche .xlsm e .ods): apri il file con Excel o LibreOffice, salvalo come .xlsx e riprova.",
 			En: "The desk only takes .xlsx or .csv spreadsheets (also .xlsm and .ods): open the file in Excel or LibreOffice, save it as .xlsx and try again.",
-		}}}, nil, "format", nil
+		}
+		if takesXML(ds) {
+			msg = catalog.Text{
+				It: "Per i contratti pubblici lo sportello accetta il file XML della L. 190/2012 nel formato ANAC (.xml) oppure la cartella di lavoro dei lotti e dei partecipanti (.xlsx, .ods; anche .xlsm, o .csv dei soli lotti): invia uno di questi file.",
+				En: "For public contracts the desk takes the L. 190/2012 XML file in ANAC's format (.xml) or the workbook of lots and bidders (.xlsx, .ods; also .xlsm, or a .csv of the lots only): send one of these files.",
+			}
+		}
+		return []catalog.Issue{{Ref: catalog.Ref{File: name}, Severity: catalog.Error, Rule: "format", Message: msg}}, nil, "format", nil
 	}
+	// A zip of any name (an .xml too) has its declared sizes looked at
+	// before anything unpacks it; XML itself is not compressed, so the
+	// size cap bounds it, and the reader refuses entity bombs.
 	if bytes.HasPrefix(data, []byte("PK")) {
 		if msg := d.zipBomb(data); msg != nil {
 			return []catalog.Issue{{Ref: catalog.Ref{File: name}, Severity: catalog.Error, Rule: "zip-bomb", Message: *msg}}, nil, "zip-bomb", nil
@@ -264,7 +300,11 @@ func (d *Desk) fill(res *result, issues []catalog.Issue, t *catalog.Table, c Che
 		res.Rows = len(t.Rows)
 	}
 	for _, i := range issues {
-		v := issueView{Where: where(i.Ref), Value: i.Value, Message: i.Message, Warning: i.Severity == catalog.Warning, Rule: i.Rule, Original: i}
+		w := where(i.Ref)
+		if res.XML && i.Ref.Row > 0 {
+			w = i.Ref.String() // "contratti.xml:15": the line of the element
+		}
+		v := issueView{Where: w, Value: i.Value, Message: i.Message, Warning: i.Severity == catalog.Warning, Rule: i.Rule, Original: i}
 		v.Field = catalog.Text{It: i.Field}
 		if schema != nil && i.Field != "" {
 			if f, ok := schema.Field(i.Field); ok && !f.Title.IsZero() {

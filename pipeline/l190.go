@@ -34,6 +34,9 @@ var l190Limits = l190read.Limits{MaxBytes: 200 << 20}
 // the anomaly checks, and returns the published table: one row per lotto.
 // An unreadable file is one "unreadable" issue with its line and column.
 func judgeL190(ctx context.Context, info *catalog.Schema, name string, data []byte) ([]catalog.Issue, *catalog.Table, error) {
+	if !looksXML(data) {
+		return judgeL190Sheet(ctx, info, name, data) // the clerks' workbook (l190sheet.go)
+	}
 	// Several decoders and checkers at once: a large file (a Province's
 	// year) is read and checked in about half the time on two cores; a
 	// small one is read by one decoder all the same.

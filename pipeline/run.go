@@ -805,6 +805,11 @@ func (r *runner) export(ctx context.Context, st *catalog.DatasetState, outDir st
 			return fmt.Errorf("export %s: %w", id, err)
 		}
 		st.Downloads = append(st.Downloads, pkgs...)
+		files, err := writeANAC(ctx, outDir, r.cat.Portal, st)
+		if err != nil {
+			return fmt.Errorf("export %s: %w", id, err)
+		}
+		st.Downloads = append(st.Downloads, files...)
 	}
 	return r.store.SetDownloads(id, st.Downloads)
 }

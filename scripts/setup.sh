@@ -15,11 +15,13 @@ fi
 # Debian packages: chromium for the browser tests, raptor2-utils (rapper)
 # to check the DCAT-AP_IT files with an independent RDF parser,
 # libreoffice-calc-nogui (soffice) to read our XLSX downloads as a real
-# spreadsheet program does.
+# spreadsheet program does, libxml2-utils (xmllint) to check the ANAC
+# L. 190 files we write against ANAC's XSD.
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v rapper >/dev/null || missing+=(raptor2-utils)
 command -v soffice >/dev/null || missing+=(libreoffice-calc-nogui)
+command -v xmllint >/dev/null || missing+=(libxml2-utils)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]} from Debian"
   if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi

@@ -131,7 +131,13 @@ func Check(ctx context.Context, opt Options, sets ...Set) []catalog.Issue {
 		c.parties(s.Aggiudicatari, true)
 		// Line order within the file, whatever check found the issue.
 		mine := out.issues[start:]
-		sort.SliceStable(mine, func(a, b int) bool { return mine[a].Ref.Row < mine[b].Ref.Row })
+		// A workbook's sheets one after the other ("lotti", "partecipanti").
+		sort.SliceStable(mine, func(a, b int) bool {
+			if mine[a].Ref.Sheet != mine[b].Ref.Sheet {
+				return mine[a].Ref.Sheet < mine[b].Ref.Sheet
+			}
+			return mine[a].Ref.Row < mine[b].Ref.Row
+		})
 	}
 	return out.done()
 }
@@ -222,11 +228,12 @@ type cell struct {
 
 func at(t *catalog.Table, i int, field string) cell {
 	j := t.ColumnOf(field)
-	c := cell{field: field, ref: catalog.Ref{File: t.File, Row: t.Rows[i].Line}}
+	c := cell{field: field, ref: catalog.Ref{File: t.File, Sheet: t.Sheet, Row: t.Rows[i].Line}}
 	if j < 0 || j >= len(t.Rows[i].Cells) {
 		return c
 	}
-	c.Cell, c.ok = t.Rows[i].Cells[j], true
+	// A workbook's column (Index); none in an XML file.
+	c.Cell, c.ok, c.ref.Col = t.Rows[i].Cells[j], true, t.Columns[j].Index
 	if c.Line > 0 {
 		c.ref.Row = c.Line
 	}
@@ -435,7 +442,7 @@ func (c *checker) winnersAmongBidders(n name, winners, bidders []party, line int
 	}
 	if len(bidders) == 0 {
 		w := c.s.Aggiudicatari
-		x := cell{field: fRagioneSociale, ref: catalog.Ref{File: w.File, Row: w.Rows[winners[0].row].Line}}
+		x := cell{field: fRagioneSociale, ref: catalog.Ref{File: w.File, Sheet: w.Sheet, Row: w.Rows[winners[0].row].Line}}
 		c.issue(catalog.Warning, ruleWinnerNotBidder, x, n,
 			"ci sono aggiudicatari ma nessun partecipante: chi ha vinto deve comparire anche tra i partecipanti (anche in un affidamento diretto, con un solo partecipante).",
 			"there are winners but no bidders: whoever won must also appear among the bidders (even in a direct award, with a single bidder).")
@@ -572,7 +579,8 @@ func (c *checker) parties(t *catalog.Table, winners bool) {
 		i := rows[0]
 		nf, _ := at(t, i, fLotto).Value.(float64)
 		n := lottoName(cigs[int(nf)], int(nf), t.Rows[i].Line)
-		x := cell{field: fRaggruppamento, ref: catalog.Ref{File: t.File, Row: t.Rows[i].Line}}
+		x := at(t, i, fRaggruppamento)
+		x.ref.Row = t.Rows[i].Line
 		c.issue(catalog.Error, ruleGroup, x, n,
 			"un raggruppamento ha un solo membro: un raggruppamento ne ha almeno due; un'impresa da sola va indicata come partecipante singolo.",
 			"a grouping has a single member: a grouping has at least two; a company on its own is given as a single bidder.")
