@@ -68,11 +68,14 @@ var formats = map[string]catalog.Text{
 	"report":      {It: "Rapporto di validazione", En: "Validation report"},
 	"datapackage": {It: "Frictionless Data Package", En: "Frictionless Data Package"},
 	"ocds":        {It: "Open Contracting (OCDS 1.1), JSON", En: "Open Contracting (OCDS 1.1), JSON"},
+	"anac":        {It: "File XML per ANAC (L. 190/2012)", En: "XML file for ANAC (Law 190/2012)"},
+	"modello":     {It: "Modello Excel da compilare", En: "Excel template to fill in"},
 }
 
 var formatShort = map[string]string{
 	"csv": "CSV", "json": "JSON", "xlsx": "XLSX", "schema": "Schema",
 	"report": "Report", "datapackage": "Data Package", "ocds": "OCDS",
+	"anac": "ANAC XML", "modello": "Modello",
 }
 
 var fieldTypes = map[catalog.FieldType]catalog.Text{
