@@ -100,6 +100,15 @@ type place struct {
 	path string
 }
 
+// parsePlace is the place of an address.
+func parsePlace(addr string) (place, error) {
+	u, err := url.Parse(addr)
+	if err != nil {
+		return place{}, err
+	}
+	return place{url: u}, nil
+}
+
 func (p place) String() string {
 	switch {
 	case p.url != nil:
@@ -585,11 +594,9 @@ func (r *runner) followL190(ctx context.Context, d catalog.Dataset, rec *store.R
 	case strings.HasPrefix(res.Prov.Source, "inbox/"):
 		// An upload: no address of its own.
 	case d.Source.URL != "":
-		u, perr := url.Parse(d.Source.URL)
-		if perr != nil {
-			return res, nil
+		if top, err = parsePlace(d.Source.URL); err != nil {
+			return res, nil // the fetcher took it: not reached
 		}
-		top = place{url: u}
 	case d.Source.Path != "":
 		top = place{path: path.Clean(d.Source.Path)}
 	}
