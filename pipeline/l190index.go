@@ -173,7 +173,7 @@ func (p place) resolve(link string) (place, *linkProblem) {
 		}
 		joined := path.Join(path.Dir(p.path), u.Path)
 		if !fs.ValidPath(joined) || joined == "." {
-			return bad("il percorso esce dalla cartella del catalogo", "the path leads out of the catalog folder")
+			return bad("il percorso esce dalla cartella del catalogo (per «opendata check», dalla cartella dell'indice)", "the path leads out of the catalog folder (for \"opendata check\", out of the index's folder)")
 		}
 		return place{path: joined}, nil
 	}
