@@ -642,3 +642,37 @@ func BenchmarkFollowL190Index(b *testing.B) {
 		})
 	}
 }
+
+// An index uploaded at the desk has no address: its relative links start
+// from its metadata/urlFile. A file of it out of reach makes the dataset
+// stale; when it answers again, the year is published.
+func TestRunL190UploadedIndex(t *testing.T) {
+	y21 := string(corpusL190(t, "SITO-Interporto-Torino_2021.xml"))
+	y22 := string(corpusL190(t, "SITO-Interporto-Torino_2022.xml"))
+	s := newL190Server(t)
+	s.set("/l190/2021.xml", y21)
+	c := newL190Catalog(t, `{url: "`+s.srv.URL+`/l190/assente.xml"}`)
+	inbox := t.TempDir()
+	c.cfg.Inbox = inbox
+	upload := func(stamp, body string) {
+		t.Helper()
+		dir := filepath.Join(inbox, "contratti")
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, stamp+"-0123456789ab-indice.xml"), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	index := strings.Replace(indexXML("2021.xml", "2022.xml"), "https://example.org/l190/indice.xml", s.srv.URL+"/l190/indice.xml", 1)
+	upload("20261126T100000Z", index)
+	st, o := c.run()
+	if st.Status != catalog.Stale || !strings.Contains(o.Reason.It, fmt.Sprintf("indice.xml, riga %d", linkLine(2))) || st.Current != nil {
+		t.Fatalf("a file missing: %s, %s", st.Status, o.Reason.It)
+	}
+	s.set("/l190/2022.xml", y22)
+	st, o = c.run()
+	if st.Status != catalog.Accepted || st.Current.Rows != 210 || !strings.HasPrefix(st.Current.SourceRef, "inbox/contratti/") {
+		t.Fatalf("the files back: %s, %s, %+v", st.Status, o.Reason.En, st.Current)
+	}
+}
