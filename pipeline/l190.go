@@ -23,7 +23,9 @@ import (
 
 // L190Schema is the built-in schema of public-contract files under
 // L. 190/2012: the file is ANAC's XML, read and checked by its own reader
-// and rules rather than as a spreadsheet.
+// and rules rather than as a spreadsheet. The source may be an index of
+// dataset files, followed by l190index.go: the files are one dataset, each
+// lotto keeping its file (file_xml) and line (riga_xml).
 const L190Schema = "l190"
 
 // l190Limits bound what one L. 190 file may cost: the same size cap as an

@@ -525,8 +525,7 @@ func (s *indexSet) refetch(ctx context.Context, fetch Fetcher, timeout catalog.T
 	for _, f := range s.files {
 		if f.notModified {
 			todo = append(todo, f)
-		}
-		if !f.notModified {
+		} else {
 			w.bytes += int64(len(f.data))
 		}
 	}

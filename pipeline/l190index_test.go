@@ -228,6 +228,14 @@ func TestRunL190IndexRealFiles(t *testing.T) {
 	if st.Current.Rows != len(l21)+len(l22) || len(l21) != 10 || len(l22) != 200 {
 		t.Fatalf("%d rows, want %d+%d", st.Current.Rows, len(l21), len(l22))
 	}
+	// The checks' warnings name the file they are about, not the index.
+	named := map[string]int{}
+	for _, is := range st.Latest.Issues {
+		named[is.Ref.File]++
+	}
+	if len(st.Latest.Issues) == 0 || named["SITO-Interporto-Torino_2021.xml"] == 0 || named["SITO-Interporto-Torino_2022.xml"] == 0 || len(named) != 2 {
+		t.Errorf("issues by file %v", named)
+	}
 	tab, err := st.LoadTable()
 	if err != nil {
 		t.Fatal(err)
@@ -340,6 +348,17 @@ func TestRunL190IndexBadInput(t *testing.T) {
 			catalog.Refused, "l190-indice-ciclo", []string{fmt.Sprintf("indice.xml:%d: Riga %d", linkLine(2), linkLine(2)), "in tondo"}, 0},
 		{"10000 files", func(s *l190Server) { s.set("/l190/indice.xml", indexXML(many...)) },
 			catalog.Refused, "l190-indice-troppi", []string{"indice.xml", "100 file"}, 0},
+		{"fan-out over nested indices", func(s *l190Server) {
+			var p, q []string
+			for i := 1; i <= 60; i++ {
+				p, q = append(p, fmt.Sprintf("p%d.xml", i)), append(q, fmt.Sprintf("q%d.xml", i))
+				s.set(fmt.Sprintf("/l190/p%d.xml", i), good)
+			}
+			s.set("/l190/indice.xml", indexXML("n1.xml", "n2.xml"))
+			s.set("/l190/n1.xml", indexXML(p...))
+			s.set("/l190/n2.xml", indexXML(q...))
+			// n2's 39th link is the 101st file: refused before any q is asked for.
+		}, catalog.Refused, "l190-indice-troppi", []string{fmt.Sprintf("n2.xml:%d", linkLine(39)), "più di 100"}, 62},
 		{"nested loop", func(s *l190Server) {
 			s.set("/l190/indice.xml", indexXML("a.xml", "b/indice-b.xml"))
 			s.set("/l190/b/indice-b.xml", indexXML("../indice.xml"))
