@@ -2,9 +2,14 @@ package pipeline
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"os"
+	"path/filepath"
 
 	"github.com/provincia-como/opendata/pipeline/catalog"
 	"github.com/provincia-como/opendata/pipeline/config"
@@ -22,6 +27,8 @@ type Checker struct {
 	// refs are the tables foreign keys point to, read from the catalog
 	// folder.
 	refs validate.Refs
+	// fetch gets the files an L. 190 index lists.
+	fetch *source.Fetcher
 }
 
 // NewChecker loads the schemas and the registry of comuni of a catalog.
@@ -48,7 +55,7 @@ func NewCheckerWith(ctx context.Context, catalogFS fs.FS, log *slog.Logger, sche
 	if err != nil {
 		return nil, err
 	}
-	c := &Checker{Catalog: cat, schemas: set, loader: loader, refs: validate.Refs{}}
+	c := &Checker{Catalog: cat, schemas: set, loader: loader, refs: validate.Refs{}, fetch: f}
 	wanted := map[string]bool{}
 	for _, d := range cat.Datasets {
 		for _, fk := range set.byRef[d.Schema].ForeignKeys() {
@@ -126,10 +133,52 @@ func (c *Checker) UseFile(ref string, data []byte) (*catalog.Schema, error) {
 
 // Check reads and validates one file. An unreadable file gives one issue of
 // rule "unreadable"; the error is for a broken program or a cancelled ctx.
+// An L. 190 index is followed: its http(s) links are fetched, its relative
+// links start from its metadata/urlFile (the file has no other address).
 func (c *Checker) Check(ctx context.Context, schema, name string, data []byte, sheet string) ([]catalog.Issue, *catalog.Table, error) {
+	return c.check(ctx, schema, place{}, nil, name, data, sheet)
+}
+
+// CheckFile is Check for a file on disk at file: an L. 190 index's
+// relative links are read beside it, in its folder and below (never above
+// it), as the pipeline reads them in the catalog folder.
+func (c *Checker) CheckFile(ctx context.Context, schema, file string, data []byte, sheet string) ([]catalog.Issue, *catalog.Table, error) {
+	return c.check(ctx, schema, place{path: filepath.Base(file)}, os.DirFS(filepath.Dir(file)), filepath.Base(file), data, sheet)
+}
+
+func (c *Checker) check(ctx context.Context, schema string, at place, dir fs.FS, name string, data []byte, sheet string) ([]catalog.Issue, *catalog.Table, error) {
 	s, ok := c.schemas.byRef[schema]
 	if !ok {
 		return nil, nil, fmt.Errorf("schema %q does not exist (known: %v)", schema, c.Schemas())
 	}
-	return judge(ctx, s, c.registry, c.refs, name, data, sheet)
+	if s.Info().Name != L190Schema || c.fetch == nil {
+		return judge(ctx, s, c.registry, c.refs, name, data, sheet)
+	}
+	f := *c.fetch
+	f.XML = true
+	if dir != nil {
+		f.Catalog = dir
+	}
+	sum := sha256.Sum256(data)
+	res := &source.Result{Name: name, Data: data, Prov: catalog.Provenance{Source: at.String(), Checksum: hex.EncodeToString(sum[:])}}
+	set, err := follow(ctx, &f, catalog.Timeout{}, at, res, nil)
+	if err != nil {
+		var se *source.Error
+		if !errors.As(err, &se) {
+			return nil, nil, err
+		}
+		// No "stale" in a check: a listed file out of reach is an issue.
+		return []catalog.Issue{{Ref: catalog.Ref{File: name}, Severity: catalog.Error, Rule: "l190-indice-file", Message: se.Message}}, nil, nil
+	}
+	if set == nil {
+		return judge(ctx, s, c.registry, c.refs, name, data, sheet)
+	}
+	if len(set.issues) > 0 {
+		return set.issues, nil, nil
+	}
+	parts, err := set.parts()
+	if err != nil {
+		return nil, nil, err
+	}
+	return judgeL190Set(ctx, s.Info(), name, parts)
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/provincia-como/opendata/pipeline/validate"
 )
 
-func l190Schema(t *testing.T) *validate.Schema {
+func l190Schema(t testing.TB) *validate.Schema {
 	t.Helper()
 	all, err := LoadSchemas()
 	if err != nil {

@@ -133,11 +133,11 @@ func TestOCDSFileJoinsParties(t *testing.T) {
 	if err != nil || tab == nil {
 		t.Fatalf("judge: %v", err)
 	}
-	f, ok := ocdsFile(tab)
-	if !ok {
-		t.Fatal("no OCDS tables")
+	files, ok := ocdsFiles(tab)
+	if !ok || len(files) != 1 {
+		t.Fatalf("OCDS tables: %v, %d files", ok, len(files))
 	}
-	pkgs, err := ocds.Build([]ocds.File{f}, ocds.Options{Prefix: "ocds-p_co", Published: time.Date(2025, 1, 31, 0, 0, 0, 0, time.UTC)})
+	pkgs, err := ocds.Build(files, ocds.Options{Prefix: "ocds-p_co", Published: time.Date(2025, 1, 31, 0, 0, 0, 0, time.UTC)})
 	if err != nil || len(pkgs) != 1 {
 		t.Fatalf("%d packages, %v", len(pkgs), err)
 	}
@@ -156,7 +156,7 @@ func TestOCDSFileJoinsParties(t *testing.T) {
 		}
 	}
 	// A version stored before related tables makes no package.
-	if _, ok := ocdsFile(&catalog.Table{Columns: tab.Columns, Rows: tab.Rows}); ok {
+	if _, ok := ocdsFiles(&catalog.Table{Columns: tab.Columns, Rows: tab.Rows}); ok {
 		t.Error("a table without related tables gave OCDS tables")
 	}
 }

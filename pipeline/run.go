@@ -458,6 +458,9 @@ type runner struct {
 	outDir string
 	// files is the catalog folder, handed to the portal (Build.Files).
 	files fs.FS
+	// followed holds the files of the L. 190 indices pulled, by the
+	// *source.Result that stands for them (l190index.go).
+	followed sync.Map
 }
 
 // each processes datasets with at most workers at once. A dataset's bad
@@ -517,7 +520,7 @@ func (r *runner) process(ctx context.Context, d catalog.Dataset) (Outcome, error
 		o.Status = after.Status()
 		return o, nil
 	}
-	issues, t, err := r.judgeDataset(ctx, d, res.Name, res.Data)
+	issues, t, err := r.judgePulled(ctx, d, res)
 	if err != nil {
 		return o, fmt.Errorf("dataset %s: %w", d.ID, err)
 	}
@@ -708,13 +711,18 @@ func (r *runner) pull(ctx, fetchCtx context.Context, d catalog.Dataset, rec *sto
 	if r.inbox != nil {
 		res, err := r.inbox.Latest(ctx, d.ID)
 		if err != nil || res != nil {
-			return res, err
+			return r.followL190(fetchCtx, d, rec, rec.Source, res, err)
 		}
 	}
 	prev := rec.Source
 	_, recheck := r.schemaChanged(d, rec)
 	if recheck || r.filterChanged(d, rec) {
 		prev = catalog.Provenance{} // the bytes are needed, not a 304
+	}
+	if d.Schema == L190Schema {
+		// An L. 190 file is XML, and may be an index of other files.
+		res, err := xmlFetcher(r.fetch).Fetch(fetchCtx, d.Source, prev)
+		return r.followL190(fetchCtx, d, rec, prev, res, err)
 	}
 	return r.fetch.Fetch(fetchCtx, d.Source, prev)
 }

@@ -8,7 +8,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/provincia-como/opendata/pipeline"
@@ -73,7 +72,8 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 			code = exitUsage
 			continue
 		}
-		issues, t, err := checker.Check(ctx, *schema, filepath.Base(path), data, *sheet)
+		// CheckFile: an L. 190 index's relative links are read beside it.
+		issues, t, err := checker.CheckFile(ctx, *schema, path, data, *sheet)
 		if err != nil {
 			return err
 		}

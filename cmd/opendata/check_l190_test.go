@@ -115,3 +115,47 @@ func TestCheckL190TwoGigabytes(t *testing.T) {
 		t.Errorf("checking a 2 GB file allocated %d MB", grew>>20)
 	}
 }
+
+// TestCheckL190Index checks an index whose links are files beside it: the
+// lotti of every file are checked together; a link out of the index's
+// folder is refused with the index's line.
+func TestCheckL190Index(t *testing.T) {
+	dir := t.TempDir()
+	como, err := os.ReadFile(filepath.Join("testdata", "l190", "avcp-2013-12-como.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	index := func(links ...string) string {
+		var b strings.Builder
+		b.WriteString("<?xml version=\"1.0\"?>\n<legge190:indici xmlns:legge190=\"legge190_1_0\">\n<metadata><titolo>Indice</titolo></metadata>\n<indice>\n")
+		for _, l := range links {
+			b.WriteString("<dataset id=\"x\"><linkDataset>" + l + "</linkDataset></dataset>\n")
+		}
+		b.WriteString("</indice>\n</legge190:indici>\n")
+		return b.String()
+	}
+	files := map[string]string{
+		"anno/uno.xml":     string(como),
+		"anno/due/due.xml": string(como),
+		"anno/indice.xml":  index("uno.xml", "due/due.xml"),
+		"anno/fuori.xml":   index("uno.xml", "../uno.xml"),
+		"uno.xml":          string(como),
+	}
+	for name, body := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, errs := runMain(t, "check", "--schema", "l190", filepath.Join(dir, "anno", "indice.xml"))
+	if code != exitOK || !strings.Contains(out, "6 righe") {
+		t.Errorf("index of two files: exit %d\n%s%s", code, out, errs)
+	}
+	code, out, _ = runMain(t, "check", "--schema", "l190", filepath.Join(dir, "anno", "fuori.xml"))
+	if code != exitFailure || !strings.Contains(out, "fuori.xml:6") || !strings.Contains(out, "esce dalla cartella") {
+		t.Errorf("link out of the folder: exit %d\n%s", code, out)
+	}
+}

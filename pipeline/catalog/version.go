@@ -57,4 +57,9 @@ type Provenance struct {
 	// ETag and LastModified come from HTTP sources, for conditional GETs.
 	ETag         string `json:"etag,omitempty"`
 	LastModified string `json:"lastModified,omitempty"`
+	// Parts, for a source that is an index of other files (an L. 190
+	// indici file), are the files it led to, each with its own
+	// provenance for conditional requests; Checksum is then a checksum of
+	// the index's bytes and of theirs together.
+	Parts []Provenance `json:"parts,omitempty"`
 }

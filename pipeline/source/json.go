@@ -13,6 +13,9 @@ func (f *Fetcher) content(u *url.URL, contentType string) (catalog.Text, bool) {
 	if f.JSON {
 		return jsonContent(contentType)
 	}
+	if f.XML {
+		return xmlContent(contentType)
+	}
 	return badContent(u, contentType)
 }
 

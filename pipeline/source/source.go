@@ -78,6 +78,9 @@ type Fetcher struct {
 	// JSON makes the fetcher ask for JSON documents (schemas) instead of
 	// spreadsheets: see wantJSON.
 	JSON bool
+	// XML makes the fetcher ask for XML files (L. 190 contracts) instead
+	// of spreadsheets: see xmlContent.
+	XML bool
 }
 
 // New returns a fetcher with the defaults a scheduled run wants.

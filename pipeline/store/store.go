@@ -16,6 +16,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -228,6 +229,11 @@ func (s *Store) Unchanged(ctx context.Context, id string, prov catalog.Provenanc
 		r.Source.ETag, r.Source.LastModified, r.Source.Modified = prov.ETag, prov.LastModified, prov.Modified
 		changed = true
 	}
+	if len(prov.Parts) > 0 && !slices.EqualFunc(prov.Parts, r.Source.Parts, sameValidators) {
+		// The parts of an index: their validators, for the next requests.
+		r.Source.Parts = prov.Parts
+		changed = true
+	}
 	if r.Status() == catalog.Accepted {
 		if changed {
 			r.LastGoodFetch = prov.Fetched.UTC()
@@ -241,6 +247,12 @@ func (s *Store) Unchanged(ctx context.Context, id string, prov catalog.Provenanc
 		return nil
 	}
 	return s.save(r)
+}
+
+// sameValidators reports whether two provenances would ask a server the
+// same conditional question.
+func sameValidators(a, b catalog.Provenance) bool {
+	return a.Source == b.Source && a.Checksum == b.Checksum && a.ETag == b.ETag && a.LastModified == b.LastModified && a.Modified.Equal(b.Modified)
 }
 
 func (r *Record) previousJudgement() *catalog.Attempt {

@@ -56,7 +56,7 @@ func TestLoadProjectSchemas(t *testing.T) {
 			fields: []string{"cig", "codice_fiscale_prop", "denominazione", "oggetto", "codice_procedura",
 				"scelta_contraente", "importo_aggiudicazione", "importo_somme_liquidate", "data_inizio",
 				"data_ultimazione", "numero_partecipanti", "aggiudicatari", "codici_fiscali_aggiudicatari",
-				"anno_riferimento", "riga_xml"},
+				"anno_riferimento", "file_xml", "riga_xml"},
 			required: []string{"cig"},
 		},
 	}

@@ -323,17 +323,23 @@ func TestForeignKeysReachTheRegistry(t *testing.T) {
 		if last.Name != "comuni" || last.Path != "https://dati.provincia.como.it/datasets/comuni/comuni.csv" {
 			t.Errorf("%s: the registry should close the package, got %s %s", st.Dataset.ID, last.Name, last.Path)
 		}
+		// The schema's comune field (codice_comune in the built-in
+		// schemas, codice_istat in the Province's Table Schema).
+		field := s.ComuneFields[0]
 		fks := pkg.Resources[0].Schema.ForeignKeys
-		if len(fks) != 1 || fks[0].Fields[0] != "codice_comune" || fks[0].Reference.Resource != "comuni" {
+		if len(fks) != 1 || fks[0].Fields[0] != field || fks[0].Reference.Resource != "comuni" {
 			t.Errorf("%s: foreign keys %+v", st.Dataset.ID, fks)
 		}
 		// Every code in the data is in the registry.
 		codes := registryCodes(t, filepath.Join(out, "datasets", "comuni", "comuni.csv"))
 		recs := readCSV(t, filepath.Join(out, "datasets", st.Dataset.ID, st.Dataset.ID+".csv"))
-		col := slices.Index(recs[0], "codice_comune")
+		col := slices.Index(recs[0], field)
+		if col < 0 {
+			t.Fatalf("%s: no column %s in %q", st.Dataset.ID, field, recs[0])
+		}
 		for i, rec := range recs[1:] {
 			if rec[col] != "" && !codes[rec[col]] {
-				t.Errorf("%s row %d: codice_comune %q not in the registry", st.Dataset.ID, i+2, rec[col])
+				t.Errorf("%s row %d: %s %q not in the registry", st.Dataset.ID, i+2, field, rec[col])
 			}
 		}
 	}
