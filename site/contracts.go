@@ -27,6 +27,9 @@ type lotto struct {
 	Dataset *catalog.DatasetState
 	File    string
 	Line    int
+	// XMLFile is the lotto's XML file when the dataset comes from several
+	// (an ANAC index): its source is then XMLFile:Line.
+	XMLFile string
 	// Body is the contracting body: its fiscal code and name as written.
 	BodyCF, Body        string
 	Object              string
@@ -131,7 +134,8 @@ func (m *model) contracts() (*contracts, error) {
 		if t == nil {
 			continue
 		}
-		bids, wins := parties(t, "partecipanti"), parties(t, "aggiudicatari")
+		bids, bidsByFile := parties(t, "partecipanti")
+		wins, winsByFile := parties(t, "aggiudicatari")
 		for r := range t.Rows {
 			rec, raw := record(t, r)
 			s := func(k string) string { return strings.TrimSpace(str(rec[k], raw[k])) }
@@ -140,12 +144,16 @@ func (m *model) contracts() (*contracts, error) {
 				BodyCF: strings.ToUpper(s("codice_fiscale_prop")), Body: s("denominazione"), Object: s("oggetto"),
 				ProcCode: s("codice_procedura"), Proc: s("scelta_contraente"),
 				Start: s("data_inizio"), End: s("data_ultimazione"), Year: s("anno_riferimento")}
-			join := l.Line // the join key of the related tables
+			line := l.Line // the join key of the related tables, with the file
 			if v, ok := n("riga_xml"); ok {
-				join = int(v)
+				line = int(v)
 				if l.Line == 0 {
-					l.Line = join
+					l.Line = line
 				}
+			}
+			l.XMLFile = s("file_xml")
+			if l.XMLFile != "" {
+				l.Line = line
 			}
 			l.Awarded, l.HasAwarded = n("importo_aggiudicazione")
 			l.Paid, l.HasPaid = n("importo_somme_liquidate")
@@ -169,17 +177,25 @@ func (m *model) contracts() (*contracts, error) {
 			// The related tables, when the version has them, list the
 			// parties one by one with their groupings: they replace the
 			// lotti table's joined lists.
+			// Versions stored before a dataset could span several XML files
+			// have no file_xml column: the line alone is the key there.
+			join := func(byFile bool) partyKey {
+				if byFile {
+					return partyKey{l.XMLFile, line}
+				}
+				return partyKey{"", line}
+			}
 			if wins != nil {
-				l.Winners = wins[join]
+				l.Winners = wins[join(winsByFile)]
 			}
 			if bids != nil {
-				l.Bids, l.hasBids = bids[join], true
+				l.Bids, l.hasBids = bids[join(bidsByFile)], true
 			}
-			// A stable id: the CIG, or the dataset and XML line when the
-			// lotto has none.
+			// A stable id: the CIG, or the dataset, XML file and line when
+			// the lotto has none.
 			id := slugify(l.CIG)
 			if id == "" || l.CIG == noCIG {
-				id = slugify(d.Dataset.ID + "-" + strconv.Itoa(l.Line))
+				id = slugify(d.Dataset.ID + "-" + strings.TrimSuffix(strings.ToLower(l.XMLFile), ".xml") + "-" + strconv.Itoa(l.Line))
 			}
 			seen[id]++
 			if k := seen[id]; k > 1 {
@@ -226,9 +242,18 @@ func (m *model) contracts() (*contracts, error) {
 	return c, nil
 }
 
+// partyKey joins a party to its lotto: the lotto's XML file (when the
+// dataset comes from several) and its line in that file.
+type partyKey struct {
+	file string
+	line int
+}
+
 // parties reads a related table of parties (partecipanti, aggiudicatari)
-// by the XML line of their lotto; nil when the version has no such table.
-func parties(t *catalog.Table, name string) map[int][]winner {
+// by the XML file and line of their lotto; nil when the version has no
+// such table. byFile tells whether the table has the file_xml column:
+// versions stored before have the line alone.
+func parties(t *catalog.Table, name string) (out map[partyKey][]winner, byFile bool) {
 	var rt *catalog.Table
 	for _, r := range t.Related {
 		if r != nil && r.Name == name {
@@ -236,9 +261,10 @@ func parties(t *catalog.Table, name string) map[int][]winner {
 		}
 	}
 	if rt == nil {
-		return nil
+		return nil, false
 	}
-	out := map[int][]winner{}
+	byFile = slices.ContainsFunc(rt.Columns, func(c catalog.Column) bool { return c.Field == "file_xml" })
+	out = map[partyKey][]winner{}
 	for r := range rt.Rows {
 		rec, raw := record(rt, r)
 		s := func(k string) string { return strings.TrimSpace(str(rec[k], raw[k])) }
@@ -250,9 +276,13 @@ func parties(t *catalog.Table, name string) map[int][]winner {
 		if g, ok := rec["raggruppamento"].(float64); ok {
 			p.Group = int(g)
 		}
-		out[int(line)] = append(out[int(line)], p)
+		k := partyKey{line: int(line)}
+		if byFile {
+			k.file = s("file_xml")
+		}
+		out[k] = append(out[k], p)
 	}
-	return out
+	return out, byFile
 }
 
 func splitList(s string) []string {

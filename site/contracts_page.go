@@ -213,6 +213,9 @@ func (w *writer) lottoPage(f formatter, l *lotto) frontMatter {
 		"dataset": l.Dataset.Dataset.Title.In(f.lang), "datasetURL": datasetURL(l.Dataset.Dataset.ID),
 		"file": l.File, "line": l.Line, "flags": fl,
 	}
+	if l.XMLFile != "" {
+		params["xmlSource"] = fmt.Sprintf("%s:%d", l.XMLFile, l.Line)
+	}
 	if l.CIG == "" || l.CIG == noCIG {
 		params["noCIG"] = tx(f, "Il contratto non ha un CIG: la pagina è identificata dal dataset e dalla riga del file.", "The contract has no CIG: the page is identified by the dataset and the file's line.")
 	}
@@ -224,7 +227,7 @@ func (w *writer) lottoPage(f formatter, l *lotto) frontMatter {
 		"wonW":     {"aggiudicatario", "winner"},
 		"awardedW": {"Importo aggiudicato", "Amount awarded"}, "paidW": {"Somme pagate", "Sums paid"},
 		"startW": {"Inizio", "Start"}, "endW": {"Ultimazione", "Completion"}, "yearW": {"Anno", "Year"},
-		"sourceW": {"Fonte", "Source"}, "lineW": {"riga", "line"}, "fileW": {"file", "file"},
+		"sourceW": {"Fonte", "Source"}, "lineW": {"riga", "line"}, "fileW": {"file", "file"}, "fileLineW": {"file:riga", "file:line"},
 		"flagsTitle": {"Segnali da verificare", "Red flags"}, "allW": {"Tutti i contratti", "All contracts"},
 	}
 	for k, v := range words {
