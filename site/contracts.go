@@ -95,8 +95,16 @@ func (l *lotto) bidders() int {
 // code with the name the file gives it.
 type buyer struct {
 	Key, Name, URL string
-	lotti          []*lotto
+	// Slug names the body's pages: contratti/enti/<Slug>/; CFs are the
+	// fiscal codes its lotti give it.
+	Slug  string
+	CFs   []string
+	lotti []*lotto
 }
+
+// page is the body's contracts page; flagsPage its red flags.
+func (b *buyer) page() string      { return "contratti/enti/" + b.Slug + "/" }
+func (b *buyer) flagsPage() string { return b.page() + "segnali/" }
 
 // supplier is a bidder or winner by fiscal code, with every name it
 // appears under and every lotto it bid for or won (won marks the latter).
@@ -110,6 +118,7 @@ type supplier struct {
 type contracts struct {
 	lotti     []*lotto
 	buyers    []*buyer
+	byBuyer   map[string]*buyer
 	suppliers []*supplier
 	bySupp    map[string]*supplier
 }
@@ -119,8 +128,9 @@ func (m *model) contracts() (*contracts, error) {
 	if m.con != nil {
 		return m.con, nil
 	}
-	c := &contracts{bySupp: map[string]*supplier{}}
-	buyers := map[string]*buyer{}
+	c := &contracts{bySupp: map[string]*supplier{}, byBuyer: map[string]*buyer{}}
+	buyers := c.byBuyer
+	slugs := map[string]int{}
 	seen := map[string]int{}
 	for i := range m.b.Datasets {
 		d := &m.b.Datasets[i]
@@ -202,15 +212,24 @@ func (m *model) contracts() (*contracts, error) {
 				id += "-" + strconv.Itoa(k)
 			}
 			l.ID = id
-			key, name, url := "cf:"+l.BodyCF, cmp.Or(l.Body, l.BodyCF), ""
+			key, name, url, slug := "cf:"+l.BodyCF, cmp.Or(l.Body, l.BodyCF), "", slugify(cmp.Or(l.BodyCF, l.Body))
 			if cm := m.comuneOfBody(l.BodyCF, l.Body, d.Dataset.Publisher); cm != nil {
-				key, name, url = "istat:"+cm.Code, cm.Name, "comuni/"+cm.Code+"/"
+				key, name, url, slug = "istat:"+cm.Code, cm.Name, "comuni/"+cm.Code+"/", slugify(cm.Name)
 			}
 			b := buyers[key]
 			if b == nil {
-				b = &buyer{Key: key, Name: name, URL: url}
+				// A comune by its name, another body by its fiscal code.
+				slug = cmp.Or(slug, "ente")
+				slugs[slug]++
+				if k := slugs[slug]; k > 1 {
+					slug += "-" + strconv.Itoa(k)
+				}
+				b = &buyer{Key: key, Name: name, URL: url, Slug: slug}
 				buyers[key] = b
 				c.buyers = append(c.buyers, b)
+			}
+			if l.BodyCF != "" && !slices.Contains(b.CFs, l.BodyCF) {
+				b.CFs = append(b.CFs, l.BodyCF)
 			}
 			b.lotti = append(b.lotti, l)
 			l.group = b
@@ -323,30 +342,31 @@ func (l *lotto) overdue(today time.Time) bool {
 
 // flag is a red flag: a test on one lotto, named and explained.
 type redFlag struct {
-	key          string
+	// key names the flag in code; slug in the address of its list.
+	key, slug    string
 	label, about catalog.Text
 	test         func(l *lotto, today time.Time) bool
 }
 
 func flags() []redFlag {
 	return []redFlag{
-		{"single", catalog.Text{It: "Un solo offerente", En: "Single bidder"},
+		{"single", "un-solo-offerente", catalog.Text{It: "Un solo offerente", En: "Single bidder"},
 			catalog.Text{It: "Lotti con un solo partecipante: nessuna concorrenza sul prezzo. Non è un illecito, ma se capita spesso vale la pena chiedere perché.",
 				En: "Lots with only one bidder: no competition on price. It is not wrongdoing in itself, but when it happens often it is worth asking why."},
 			func(l *lotto, _ time.Time) bool { return l.bidders() == 1 }},
-		{"direct", catalog.Text{It: "Affidamenti diretti", En: "Direct awards"},
+		{"direct", "affidamenti-diretti", catalog.Text{It: "Affidamenti diretti", En: "Direct awards"},
 			catalog.Text{It: "Lotti assegnati con affidamento diretto, cioè senza gara: la legge lo permette sotto certe soglie; una quota alta merita attenzione.",
 				En: "Lots awarded directly, without a tender: the law allows it below certain thresholds; a high share deserves attention."},
 			func(l *lotto, _ time.Time) bool { return l.direct() }},
-		{"overpaid", catalog.Text{It: "Pagato più dell'aggiudicato", En: "Paid above awarded"},
+		{"overpaid", "pagato-oltre-aggiudicato", catalog.Text{It: "Pagato più dell'aggiudicato", En: "Paid above awarded"},
 			catalog.Text{It: "Lotti per cui le somme pagate superano l'importo aggiudicato: può dipendere da varianti o da errori nel file.",
 				En: "Lots where the sums paid exceed the amount awarded: it may come from variations or from mistakes in the file."},
 			func(l *lotto, _ time.Time) bool { return l.HasPaid && l.HasAwarded && l.Paid > l.Awarded }},
-		{"nowinner", catalog.Text{It: "Importo senza aggiudicatario", En: "Awarded with no winner"},
+		{"nowinner", "senza-aggiudicatario", catalog.Text{It: "Importo senza aggiudicatario", En: "Awarded with no winner"},
 			catalog.Text{It: "Lotti con un importo aggiudicato ma nessun aggiudicatario nel file: non si sa a chi vanno i soldi.",
 				En: "Lots with an amount awarded but no winner in the file: one cannot tell who gets the money."},
 			func(l *lotto, _ time.Time) bool { return l.HasAwarded && l.Awarded > 0 && len(l.Winners) == 0 }},
-		{"overdue", catalog.Text{It: "In ritardo", En: "Overdue"},
+		{"overdue", "in-ritardo", catalog.Text{It: "In ritardo", En: "Overdue"},
 			catalog.Text{It: "Lotti la cui data di ultimazione è passata, alla data di costruzione del portale, ma con pagamenti inferiori all'importo aggiudicato.",
 				En: "Lots whose completion date had passed on the day the portal was built, but with less paid than awarded."},
 			func(l *lotto, today time.Time) bool { return l.overdue(today) }},

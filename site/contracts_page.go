@@ -33,6 +33,7 @@ func (w *writer) contractPages(add func(key, rel, lang string, fm frontMatter), 
 		add("contratti/fornitori/"+s.Slug, "contratti/fornitori/"+s.Slug, f.lang, w.supplierPage(f, s))
 	}
 	w.searchPages(add, f, c)
+	w.bodyPages(add, f, c)
 	return nil
 }
 
@@ -78,7 +79,7 @@ func (w *writer) contractsIndex(f formatter, c *contracts) frontMatter {
 			if y != "" {
 				label += " " + y
 			}
-			rows = append(rows, map[string]any{"name": b.Name, "url": b.URL, "year": cmp.Or(y, "–"),
+			rows = append(rows, map[string]any{"name": b.Name, "url": b.page(), "year": cmp.Or(y, "–"),
 				"count": f.integer(t.Count), "awarded": f.money(t.Awarded), "paid": f.money(t.Paid)})
 			bars = append(bars, bar{Label: label, Value: t.Awarded, Text: f.money(t.Awarded)})
 		}
@@ -124,7 +125,7 @@ func (w *writer) contractsIndex(f formatter, c *contracts) frontMatter {
 			}
 			cells = append(cells, cell)
 		}
-		flagRows = append(flagRows, map[string]any{"name": b.Name, "url": b.URL, "cells": cells, "count": f.integer(len(b.lotti))})
+		flagRows = append(flagRows, map[string]any{"name": b.Name, "url": b.flagsPage(), "cells": cells, "count": f.integer(len(b.lotti))})
 	}
 	// The largest lotti: a page that lists them all would outgrow the
 	// page budget on a Province's years.
@@ -205,7 +206,7 @@ func (w *writer) lottoPage(f formatter, l *lotto) frontMatter {
 		}
 	}
 	params := map[string]any{
-		"cig": cmp.Or(l.CIG, "–"), "object": l.Object, "body": l.Body, "bodyCF": l.BodyCF, "bodyURL": l.group.URL,
+		"cig": cmp.Or(l.CIG, "–"), "object": l.Object, "body": l.Body, "bodyCF": l.BodyCF, "bodyURL": l.group.page(), "comuneURL": l.group.URL,
 		"proc":    cmp.Or(l.Proc, tx(f, "Procedura non indicata", "Procedure not stated")),
 		"bidders": f.integer(l.bidders()), "winners": winners, "bids": bids, "hasBids": l.hasBids,
 		"awarded": amountOr(f, l.Awarded, l.HasAwarded), "paid": amountOr(f, l.Paid, l.HasPaid),
@@ -229,6 +230,7 @@ func (w *writer) lottoPage(f formatter, l *lotto) frontMatter {
 		"startW": {"Inizio", "Start"}, "endW": {"Ultimazione", "Completion"}, "yearW": {"Anno", "Year"},
 		"sourceW": {"Fonte", "Source"}, "lineW": {"riga", "line"}, "fileW": {"file", "file"}, "fileLineW": {"file:riga", "file:line"},
 		"flagsTitle": {"Segnali da verificare", "Red flags"}, "allW": {"Tutti i contratti", "All contracts"},
+		"comuneW": {"scheda del comune", "page of the municipality"},
 	}
 	for k, v := range words {
 		params[k] = tx(f, v[0], v[1])

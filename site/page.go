@@ -929,6 +929,7 @@ func (w *writer) comune(f formatter, c *comune) frontMatter {
 		"counts":    countsLine(f, sum),
 	}
 	w.comuneProgress(f, c, params)
+	w.comuneContracts(f, c, params)
 	if c.Population != nil {
 		params["population"] = f.auto(*c.Population)
 	}
