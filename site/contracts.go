@@ -45,6 +45,8 @@ type lotto struct {
 	hasBids bool
 	Year    string
 	group   *buyer
+	// projects are those that name the lotto's CIG (contracts_projects.go).
+	projects []*project
 }
 
 // winner is a party of a lotto (a bidder or a winner): its fiscal code
@@ -121,6 +123,7 @@ type contracts struct {
 	byBuyer   map[string]*buyer
 	suppliers []*supplier
 	bySupp    map[string]*supplier
+	byCIG     map[string][]*lotto
 }
 
 // contracts reads the lotti of every published l190 dataset, once.
@@ -257,6 +260,7 @@ func (m *model) contracts() (*contracts, error) {
 		}
 	}
 	slices.SortFunc(c.buyers, func(a, b *buyer) int { return cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
+	c.linkProjects(m.projects)
 	m.con = c
 	return c, nil
 }

@@ -214,6 +214,9 @@ func (w *writer) lottoPage(f formatter, l *lotto) frontMatter {
 		"dataset": l.Dataset.Dataset.Title.In(f.lang), "datasetURL": datasetURL(l.Dataset.Dataset.ID),
 		"file": l.File, "line": l.Line, "flags": fl,
 	}
+	if ps := lottoProjects(l); ps != nil {
+		params["projects"] = ps
+	}
 	if l.XMLFile != "" {
 		params["xmlSource"] = fmt.Sprintf("%s:%d", l.XMLFile, l.Line)
 	}
@@ -230,7 +233,7 @@ func (w *writer) lottoPage(f formatter, l *lotto) frontMatter {
 		"startW": {"Inizio", "Start"}, "endW": {"Ultimazione", "Completion"}, "yearW": {"Anno", "Year"},
 		"sourceW": {"Fonte", "Source"}, "lineW": {"riga", "line"}, "fileW": {"file", "file"}, "fileLineW": {"file:riga", "file:line"},
 		"flagsTitle": {"Segnali da verificare", "Red flags"}, "allW": {"Tutti i contratti", "All contracts"},
-		"comuneW": {"scheda del comune", "page of the municipality"},
+		"comuneW": {"scheda del comune", "page of the municipality"}, "projectW": {"Progetto", "Project"},
 	}
 	for k, v := range words {
 		params[k] = tx(f, v[0], v[1])

@@ -885,6 +885,7 @@ func (w *writer) project(f formatter, p *project) frontMatter {
 		params["progressValue"] = min(max(v, 0), 100)
 	}
 	w.progress(f, p, params)
+	w.projectContracts(f, p, params)
 	return frontMatter{
 		Title:       p.title(),
 		Description: p.text("descrizione"),
