@@ -167,6 +167,11 @@ func TestContractBodyPaged(t *testing.T) {
 		obj := fmt.Sprintf("Lavori n. %d ", i) + strings.Repeat("manutenzione straordinaria è ", 8)
 		r.Cells[3] = catalog.Cell{Raw: "Lavori", Value: obj}
 		r.Cells[10] = catalog.Cell{Raw: "1", Value: 1.0}
+		// Every flag raised by many lotti: the flags page at its heaviest.
+		// A direct award with no winner, paid above awarded or overdue.
+		r.Cells[4], r.Cells[5] = catalog.Cell{Raw: "23", Value: "23"}, catalog.Cell{Raw: "23-AFFIDAMENTO DIRETTO", Value: "23-AFFIDAMENTO DIRETTO"}
+		r.Cells[11], r.Cells[12] = catalog.Cell{}, catalog.Cell{}
+		r.Cells[7] = catalog.Cell{Raw: "x", Value: []float64{3000, 100}[i%2]}
 		r.Cells[14] = catalog.Cell{Raw: "x", Value: float64(1000 + i)}
 		tab.Rows = append(tab.Rows, r)
 	}
@@ -211,6 +216,11 @@ func TestContractBodyPaged(t *testing.T) {
 	}
 	if !strings.Contains(single, fmt.Sprintf(`href="/contratti/enti/cantu/segnali/un-solo-offerente/">Tutti i %d lotti con questo segnale</a>`, extra)) {
 		t.Errorf("the single-bidder flag does not link to its full list:\n%s", single)
+	}
+	for _, fg := range flags() {
+		if n := strings.Count(section(fp, fg.slug), `<tr><th scope="row">`); n != flagList {
+			t.Errorf("the flags page lists %d lotti under %s, want %d", n, fg.slug, flagList)
+		}
 	}
 	all := 0
 	for p := 1; ; p++ {
