@@ -27,6 +27,9 @@ type lotto struct {
 	Dataset *catalog.DatasetState
 	File    string
 	Line    int
+	// XMLFile is the lotto's XML file when the dataset comes from several
+	// (an ANAC index): its source is then XMLFile:Line.
+	XMLFile string
 	// Body is the contracting body: its fiscal code and name as written.
 	BodyCF, Body        string
 	Object              string
@@ -42,6 +45,8 @@ type lotto struct {
 	hasBids bool
 	Year    string
 	group   *buyer
+	// projects are those that name the lotto's CIG (contracts_projects.go).
+	projects []*project
 }
 
 // winner is a party of a lotto (a bidder or a winner): its fiscal code
@@ -92,8 +97,16 @@ func (l *lotto) bidders() int {
 // code with the name the file gives it.
 type buyer struct {
 	Key, Name, URL string
-	lotti          []*lotto
+	// Slug names the body's pages: contratti/enti/<Slug>/; CFs are the
+	// fiscal codes its lotti give it.
+	Slug  string
+	CFs   []string
+	lotti []*lotto
 }
+
+// page is the body's contracts page; flagsPage its red flags.
+func (b *buyer) page() string      { return "contratti/enti/" + b.Slug + "/" }
+func (b *buyer) flagsPage() string { return b.page() + "segnali/" }
 
 // supplier is a bidder or winner by fiscal code, with every name it
 // appears under and every lotto it bid for or won (won marks the latter).
@@ -107,8 +120,10 @@ type supplier struct {
 type contracts struct {
 	lotti     []*lotto
 	buyers    []*buyer
+	byBuyer   map[string]*buyer
 	suppliers []*supplier
 	bySupp    map[string]*supplier
+	byCIG     map[string][]*lotto
 }
 
 // contracts reads the lotti of every published l190 dataset, once.
@@ -116,8 +131,9 @@ func (m *model) contracts() (*contracts, error) {
 	if m.con != nil {
 		return m.con, nil
 	}
-	c := &contracts{bySupp: map[string]*supplier{}}
-	buyers := map[string]*buyer{}
+	c := &contracts{bySupp: map[string]*supplier{}, byBuyer: map[string]*buyer{}}
+	buyers := c.byBuyer
+	slugs := map[string]int{}
 	seen := map[string]int{}
 	for i := range m.b.Datasets {
 		d := &m.b.Datasets[i]
@@ -131,7 +147,8 @@ func (m *model) contracts() (*contracts, error) {
 		if t == nil {
 			continue
 		}
-		bids, wins := parties(t, "partecipanti"), parties(t, "aggiudicatari")
+		bids, bidsByFile := parties(t, "partecipanti")
+		wins, winsByFile := parties(t, "aggiudicatari")
 		for r := range t.Rows {
 			rec, raw := record(t, r)
 			s := func(k string) string { return strings.TrimSpace(str(rec[k], raw[k])) }
@@ -140,12 +157,16 @@ func (m *model) contracts() (*contracts, error) {
 				BodyCF: strings.ToUpper(s("codice_fiscale_prop")), Body: s("denominazione"), Object: s("oggetto"),
 				ProcCode: s("codice_procedura"), Proc: s("scelta_contraente"),
 				Start: s("data_inizio"), End: s("data_ultimazione"), Year: s("anno_riferimento")}
-			join := l.Line // the join key of the related tables
+			line := l.Line // the join key of the related tables, with the file
 			if v, ok := n("riga_xml"); ok {
-				join = int(v)
+				line = int(v)
 				if l.Line == 0 {
-					l.Line = join
+					l.Line = line
 				}
+			}
+			l.XMLFile = s("file_xml")
+			if l.XMLFile != "" {
+				l.Line = line
 			}
 			l.Awarded, l.HasAwarded = n("importo_aggiudicazione")
 			l.Paid, l.HasPaid = n("importo_somme_liquidate")
@@ -169,32 +190,49 @@ func (m *model) contracts() (*contracts, error) {
 			// The related tables, when the version has them, list the
 			// parties one by one with their groupings: they replace the
 			// lotti table's joined lists.
+			// Versions stored before a dataset could span several XML files
+			// have no file_xml column: the line alone is the key there.
+			join := func(byFile bool) partyKey {
+				if byFile {
+					return partyKey{l.XMLFile, line}
+				}
+				return partyKey{"", line}
+			}
 			if wins != nil {
-				l.Winners = wins[join]
+				l.Winners = wins[join(winsByFile)]
 			}
 			if bids != nil {
-				l.Bids, l.hasBids = bids[join], true
+				l.Bids, l.hasBids = bids[join(bidsByFile)], true
 			}
-			// A stable id: the CIG, or the dataset and XML line when the
-			// lotto has none.
+			// A stable id: the CIG, or the dataset, XML file and line when
+			// the lotto has none.
 			id := slugify(l.CIG)
 			if id == "" || l.CIG == noCIG {
-				id = slugify(d.Dataset.ID + "-" + strconv.Itoa(l.Line))
+				id = slugify(d.Dataset.ID + "-" + strings.TrimSuffix(strings.ToLower(l.XMLFile), ".xml") + "-" + strconv.Itoa(l.Line))
 			}
 			seen[id]++
 			if k := seen[id]; k > 1 {
 				id += "-" + strconv.Itoa(k)
 			}
 			l.ID = id
-			key, name, url := "cf:"+l.BodyCF, cmp.Or(l.Body, l.BodyCF), ""
+			key, name, url, slug := "cf:"+l.BodyCF, cmp.Or(l.Body, l.BodyCF), "", slugify(cmp.Or(l.BodyCF, l.Body))
 			if cm := m.comuneOfBody(l.BodyCF, l.Body, d.Dataset.Publisher); cm != nil {
-				key, name, url = "istat:"+cm.Code, cm.Name, "comuni/"+cm.Code+"/"
+				key, name, url, slug = "istat:"+cm.Code, cm.Name, "comuni/"+cm.Code+"/", slugify(cm.Name)
 			}
 			b := buyers[key]
 			if b == nil {
-				b = &buyer{Key: key, Name: name, URL: url}
+				// A comune by its name, another body by its fiscal code.
+				slug = cmp.Or(slug, "ente")
+				slugs[slug]++
+				if k := slugs[slug]; k > 1 {
+					slug += "-" + strconv.Itoa(k)
+				}
+				b = &buyer{Key: key, Name: name, URL: url, Slug: slug}
 				buyers[key] = b
 				c.buyers = append(c.buyers, b)
+			}
+			if l.BodyCF != "" && !slices.Contains(b.CFs, l.BodyCF) {
+				b.CFs = append(b.CFs, l.BodyCF)
 			}
 			b.lotti = append(b.lotti, l)
 			l.group = b
@@ -222,13 +260,23 @@ func (m *model) contracts() (*contracts, error) {
 		}
 	}
 	slices.SortFunc(c.buyers, func(a, b *buyer) int { return cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
+	c.linkProjects(m.projects)
 	m.con = c
 	return c, nil
 }
 
+// partyKey joins a party to its lotto: the lotto's XML file (when the
+// dataset comes from several) and its line in that file.
+type partyKey struct {
+	file string
+	line int
+}
+
 // parties reads a related table of parties (partecipanti, aggiudicatari)
-// by the XML line of their lotto; nil when the version has no such table.
-func parties(t *catalog.Table, name string) map[int][]winner {
+// by the XML file and line of their lotto; nil when the version has no
+// such table. byFile tells whether the table has the file_xml column:
+// versions stored before have the line alone.
+func parties(t *catalog.Table, name string) (out map[partyKey][]winner, byFile bool) {
 	var rt *catalog.Table
 	for _, r := range t.Related {
 		if r != nil && r.Name == name {
@@ -236,9 +284,10 @@ func parties(t *catalog.Table, name string) map[int][]winner {
 		}
 	}
 	if rt == nil {
-		return nil
+		return nil, false
 	}
-	out := map[int][]winner{}
+	byFile = slices.ContainsFunc(rt.Columns, func(c catalog.Column) bool { return c.Field == "file_xml" })
+	out = map[partyKey][]winner{}
 	for r := range rt.Rows {
 		rec, raw := record(rt, r)
 		s := func(k string) string { return strings.TrimSpace(str(rec[k], raw[k])) }
@@ -250,9 +299,13 @@ func parties(t *catalog.Table, name string) map[int][]winner {
 		if g, ok := rec["raggruppamento"].(float64); ok {
 			p.Group = int(g)
 		}
-		out[int(line)] = append(out[int(line)], p)
+		k := partyKey{line: int(line)}
+		if byFile {
+			k.file = s("file_xml")
+		}
+		out[k] = append(out[k], p)
 	}
-	return out
+	return out, byFile
 }
 
 func splitList(s string) []string {
@@ -293,30 +346,31 @@ func (l *lotto) overdue(today time.Time) bool {
 
 // flag is a red flag: a test on one lotto, named and explained.
 type redFlag struct {
-	key          string
+	// key names the flag in code; slug in the address of its list.
+	key, slug    string
 	label, about catalog.Text
 	test         func(l *lotto, today time.Time) bool
 }
 
 func flags() []redFlag {
 	return []redFlag{
-		{"single", catalog.Text{It: "Un solo offerente", En: "Single bidder"},
+		{"single", "un-solo-offerente", catalog.Text{It: "Un solo offerente", En: "Single bidder"},
 			catalog.Text{It: "Lotti con un solo partecipante: nessuna concorrenza sul prezzo. Non è un illecito, ma se capita spesso vale la pena chiedere perché.",
 				En: "Lots with only one bidder: no competition on price. It is not wrongdoing in itself, but when it happens often it is worth asking why."},
 			func(l *lotto, _ time.Time) bool { return l.bidders() == 1 }},
-		{"direct", catalog.Text{It: "Affidamenti diretti", En: "Direct awards"},
+		{"direct", "affidamenti-diretti", catalog.Text{It: "Affidamenti diretti", En: "Direct awards"},
 			catalog.Text{It: "Lotti assegnati con affidamento diretto, cioè senza gara: la legge lo permette sotto certe soglie; una quota alta merita attenzione.",
 				En: "Lots awarded directly, without a tender: the law allows it below certain thresholds; a high share deserves attention."},
 			func(l *lotto, _ time.Time) bool { return l.direct() }},
-		{"overpaid", catalog.Text{It: "Pagato più dell'aggiudicato", En: "Paid above awarded"},
+		{"overpaid", "pagato-oltre-aggiudicato", catalog.Text{It: "Pagato più dell'aggiudicato", En: "Paid above awarded"},
 			catalog.Text{It: "Lotti per cui le somme pagate superano l'importo aggiudicato: può dipendere da varianti o da errori nel file.",
 				En: "Lots where the sums paid exceed the amount awarded: it may come from variations or from mistakes in the file."},
 			func(l *lotto, _ time.Time) bool { return l.HasPaid && l.HasAwarded && l.Paid > l.Awarded }},
-		{"nowinner", catalog.Text{It: "Importo senza aggiudicatario", En: "Awarded with no winner"},
+		{"nowinner", "senza-aggiudicatario", catalog.Text{It: "Importo senza aggiudicatario", En: "Awarded with no winner"},
 			catalog.Text{It: "Lotti con un importo aggiudicato ma nessun aggiudicatario nel file: non si sa a chi vanno i soldi.",
 				En: "Lots with an amount awarded but no winner in the file: one cannot tell who gets the money."},
 			func(l *lotto, _ time.Time) bool { return l.HasAwarded && l.Awarded > 0 && len(l.Winners) == 0 }},
-		{"overdue", catalog.Text{It: "In ritardo", En: "Overdue"},
+		{"overdue", "in-ritardo", catalog.Text{It: "In ritardo", En: "Overdue"},
 			catalog.Text{It: "Lotti la cui data di ultimazione è passata, alla data di costruzione del portale, ma con pagamenti inferiori all'importo aggiudicato.",
 				En: "Lots whose completion date had passed on the day the portal was built, but with less paid than awarded."},
 			func(l *lotto, today time.Time) bool { return l.overdue(today) }},

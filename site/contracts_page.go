@@ -33,6 +33,7 @@ func (w *writer) contractPages(add func(key, rel, lang string, fm frontMatter), 
 		add("contratti/fornitori/"+s.Slug, "contratti/fornitori/"+s.Slug, f.lang, w.supplierPage(f, s))
 	}
 	w.searchPages(add, f, c)
+	w.bodyPages(add, f, c)
 	return nil
 }
 
@@ -78,7 +79,7 @@ func (w *writer) contractsIndex(f formatter, c *contracts) frontMatter {
 			if y != "" {
 				label += " " + y
 			}
-			rows = append(rows, map[string]any{"name": b.Name, "url": b.URL, "year": cmp.Or(y, "–"),
+			rows = append(rows, map[string]any{"name": b.Name, "url": b.page(), "year": cmp.Or(y, "–"),
 				"count": f.integer(t.Count), "awarded": f.money(t.Awarded), "paid": f.money(t.Paid)})
 			bars = append(bars, bar{Label: label, Value: t.Awarded, Text: f.money(t.Awarded)})
 		}
@@ -124,7 +125,7 @@ func (w *writer) contractsIndex(f formatter, c *contracts) frontMatter {
 			}
 			cells = append(cells, cell)
 		}
-		flagRows = append(flagRows, map[string]any{"name": b.Name, "url": b.URL, "cells": cells, "count": f.integer(len(b.lotti))})
+		flagRows = append(flagRows, map[string]any{"name": b.Name, "url": b.flagsPage(), "cells": cells, "count": f.integer(len(b.lotti))})
 	}
 	// The largest lotti: a page that lists them all would outgrow the
 	// page budget on a Province's years.
@@ -205,13 +206,19 @@ func (w *writer) lottoPage(f formatter, l *lotto) frontMatter {
 		}
 	}
 	params := map[string]any{
-		"cig": cmp.Or(l.CIG, "–"), "object": l.Object, "body": l.Body, "bodyCF": l.BodyCF, "bodyURL": l.group.URL,
+		"cig": cmp.Or(l.CIG, "–"), "object": l.Object, "body": l.Body, "bodyCF": l.BodyCF, "bodyURL": l.group.page(), "comuneURL": l.group.URL,
 		"proc":    cmp.Or(l.Proc, tx(f, "Procedura non indicata", "Procedure not stated")),
 		"bidders": f.integer(l.bidders()), "winners": winners, "bids": bids, "hasBids": l.hasBids,
 		"awarded": amountOr(f, l.Awarded, l.HasAwarded), "paid": amountOr(f, l.Paid, l.HasPaid),
 		"start": date(l.Start), "end": date(l.End), "year": cmp.Or(l.Year, "–"),
 		"dataset": l.Dataset.Dataset.Title.In(f.lang), "datasetURL": datasetURL(l.Dataset.Dataset.ID),
 		"file": l.File, "line": l.Line, "flags": fl,
+	}
+	if ps := lottoProjects(l); ps != nil {
+		params["projects"] = ps
+	}
+	if l.XMLFile != "" {
+		params["xmlSource"] = fmt.Sprintf("%s:%d", l.XMLFile, l.Line)
 	}
 	if l.CIG == "" || l.CIG == noCIG {
 		params["noCIG"] = tx(f, "Il contratto non ha un CIG: la pagina è identificata dal dataset e dalla riga del file.", "The contract has no CIG: the page is identified by the dataset and the file's line.")
@@ -224,8 +231,9 @@ func (w *writer) lottoPage(f formatter, l *lotto) frontMatter {
 		"wonW":     {"aggiudicatario", "winner"},
 		"awardedW": {"Importo aggiudicato", "Amount awarded"}, "paidW": {"Somme pagate", "Sums paid"},
 		"startW": {"Inizio", "Start"}, "endW": {"Ultimazione", "Completion"}, "yearW": {"Anno", "Year"},
-		"sourceW": {"Fonte", "Source"}, "lineW": {"riga", "line"}, "fileW": {"file", "file"},
+		"sourceW": {"Fonte", "Source"}, "lineW": {"riga", "line"}, "fileW": {"file", "file"}, "fileLineW": {"file:riga", "file:line"},
 		"flagsTitle": {"Segnali da verificare", "Red flags"}, "allW": {"Tutti i contratti", "All contracts"},
+		"comuneW": {"scheda del comune", "page of the municipality"}, "projectW": {"Progetto", "Project"},
 	}
 	for k, v := range words {
 		params[k] = tx(f, v[0], v[1])

@@ -181,8 +181,8 @@ func TestRenderContractBidders(t *testing.T) {
 	// lotti table's count says 2); Como's lotto 12 has two there (it says 1).
 	page := read(t, out, "contratti/index.html")
 	for _, w := range []string{
-		`<th scope="row">Como</th><td class="num">2</td><td class="num">0</td>`,
-		`<th scope="row">Cantù</th><td class="num">1</td><td class="num">1</td>`,
+		`<th scope="row"><a href="/contratti/enti/como/segnali/">Como</a></th><td class="num">2</td><td class="num">0</td>`,
+		`<th scope="row"><a href="/contratti/enti/cantu/segnali/">Cantù</a></th><td class="num">1</td><td class="num">1</td>`,
 		`href="/contratti/cerca/"`,
 	} {
 		if !strings.Contains(page, w) {
@@ -226,7 +226,7 @@ func TestRenderContracts(t *testing.T) {
 		path string
 		want []string
 	}{
-		{"contratti/index.html", []string{"Contratti pubblici", `href="/comuni/013075/">Como</a>`, `href="/comuni/013041/">Cantù</a>`, "COMUNE DI LIVO", "Procedura non indicata", "6.000,00\u00a0€", "1.200,00\u00a0€", "2.500,50\u00a0€",
+		{"contratti/index.html", []string{"Contratti pubblici", `href="/contratti/enti/como/">Como</a>`, `href="/contratti/enti/cantu/">Cantù</a>`, `href="/contratti/enti/83002860225/">COMUNE DI LIVO</a>`, "COMUNE DI LIVO", "Procedura non indicata", "6.000,00\u00a0€", "1.200,00\u00a0€", "2.500,50\u00a0€",
 			"Un solo offerente", "Affidamenti diretti", "1 (50\u00a0%)", "Pagato più dell'aggiudicato", "Importo senza aggiudicatario", "In ritardo",
 			"26 novembre 2026", `role="img"`, `href="/contratti/lotti/z0a1b2c3d4/"`}},
 		{"en/contratti/index.html", []string{"Public contracts", "Single bidder", "Direct awards", "Paid above awarded", "Awarded with no winner", "Overdue"}},
@@ -320,7 +320,7 @@ func TestRenderContracts(t *testing.T) {
 	}
 	// Como's red flags: of its 2 lotti, one single-bidder direct award paid
 	// above awarded; one with no winner, overdue at the build's day.
-	if !strings.Contains(page, `<th scope="row">Como</th><td class="num">2</td><td class="num">1</td><td class="num">1 (50`+"\u00a0"+`%)</td><td class="num">1</td><td class="num">1</td><td class="num">1</td>`) {
+	if !strings.Contains(page, `<th scope="row"><a href="/contratti/enti/como/segnali/">Como</a></th><td class="num">2</td><td class="num">1</td><td class="num">1 (50`+"\u00a0"+`%)</td><td class="num">1</td><td class="num">1</td><td class="num">1</td>`) {
 		t.Errorf("Como's red flags are not counted right")
 	}
 	if !strings.Contains(page, "<tfoot><tr><th scope=\"row\">Totale</th><td></td><td class=\"num\">4</td><td class=\"num\">8.600,50\u00a0€</td><td class=\"num\">3.700,50\u00a0€</td>") {

@@ -885,6 +885,7 @@ func (w *writer) project(f formatter, p *project) frontMatter {
 		params["progressValue"] = min(max(v, 0), 100)
 	}
 	w.progress(f, p, params)
+	w.projectContracts(f, p, params)
 	return frontMatter{
 		Title:       p.title(),
 		Description: p.text("descrizione"),
@@ -929,6 +930,7 @@ func (w *writer) comune(f formatter, c *comune) frontMatter {
 		"counts":    countsLine(f, sum),
 	}
 	w.comuneProgress(f, c, params)
+	w.comuneContracts(f, c, params)
 	if c.Population != nil {
 		params["population"] = f.auto(*c.Population)
 	}

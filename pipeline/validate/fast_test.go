@@ -37,6 +37,8 @@ func randomValue(r *rand.Rand, f catalog.Field, bad bool) any {
 		switch f.Name {
 		case "cup":
 			return "G91B21004470006"
+		case "cig":
+			return "Z0A1B2C3D4; 1234567890"
 		case "codice_istat", "codice_comune":
 			return "013075"
 		case "sigla_provincia":

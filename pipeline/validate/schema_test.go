@@ -37,7 +37,7 @@ func TestLoadProjectSchemas(t *testing.T) {
 				"finanziamento_altro_pubblico", "finanziamento_privato", "finanziamento_da_reperire",
 				"finanziamento_totale", "finanziamento_richiesto", "stato", "avanzamento_percentuale",
 				"data_convenzione", "data_inizio_prevista", "data_inizio_effettiva",
-				"data_fine_prevista", "data_fine_effettiva", "data_stato", "importo_pagato"},
+				"data_fine_prevista", "data_fine_effettiva", "data_stato", "importo_pagato", "cig"},
 			key:      []string{"codice_progetto"},
 			comune:   []string{"codice_comune"},
 			required: []string{"codice_progetto", "titolo"},

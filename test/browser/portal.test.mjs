@@ -294,4 +294,48 @@ describe('portal', { skip: skip || false }, () => {
       await context.close();
     }
   });
+  test('contracts: a body\'s page and its red flags pass axe, and the links lead where they say', async () => {
+    await checkPage('/contratti/enti/olgiate-comasco/', {
+      texts: ['Contratti pubblici: Olgiate Comasco', 'Lotti e importi per anno', '17-AFFIDAMENTO DIRETTO EX ART. 5 DELLA LEGGE 381/91', 'Segnali da verificare'],
+      shot: 'contracts-body',
+    });
+    await checkPage('/en/contratti/enti/olgiate-comasco/', { texts: ['Public contracts: Olgiate Comasco', 'Lots and amounts by year'] });
+    await checkPage('/contratti/enti/olgiate-comasco/segnali/', {
+      texts: ['Segnali da verificare: Olgiate Comasco', 'Affidamenti diretti', '2 su 3 (66,7', 'Nessun lotto dell\'ente presenta questo segnale.', 'giorno di costruzione del portale'],
+      shot: 'contracts-flags',
+    });
+    await checkPage('/en/contratti/enti/como/segnali/', { texts: ['Red flags: Como', "None of the body's lots shows this flag."] });
+    const follow = async (from, locator, to, h1) => {
+      const { page, context } = await open(from);
+      try {
+        await locator(page).click();
+        await page.waitForURL(`${base}${to}`);
+        assert.ok((await page.locator('h1').innerText()).includes(h1), `${from} → ${to}: the page is not «${h1}»`);
+        return page;
+      } finally {
+        await context.close();
+      }
+    };
+    // The overview's rows lead to the body, its flags table to the body's flags.
+    await follow('/contratti/', (p) => p.locator('#contracts-table a', { hasText: 'Olgiate Comasco' }), '/contratti/enti/olgiate-comasco/', 'Olgiate Comasco');
+    await follow('/contratti/', (p) => p.locator('#contracts-flags a', { hasText: 'Olgiate Comasco' }), '/contratti/enti/olgiate-comasco/segnali/', 'Segnali da verificare: Olgiate Comasco');
+    // The body's page leads to its comune, to its flags, to its lotti.
+    await follow('/contratti/enti/olgiate-comasco/', (p) => p.getByRole('link', { name: 'Scheda del comune' }), '/comuni/013165/', 'Olgiate Comasco');
+    await follow('/contratti/enti/olgiate-comasco/', (p) => p.locator('#body-flags a', { hasText: 'Affidamenti diretti' }), '/contratti/enti/olgiate-comasco/segnali/#affidamenti-diretti', 'Segnali da verificare');
+    await follow('/contratti/enti/olgiate-comasco/segnali/', (p) => p.locator('section', { has: p.locator('h2#affidamenti-diretti') }).locator('a', { hasText: '551907331E' }), '/contratti/lotti/551907331e/', '551907331E');
+    // The comune's page and the lotto's page lead back to the body.
+    await follow('/comuni/013075/', (p) => p.getByRole('link', { name: 'I contratti del comune, anno per anno' }), '/contratti/enti/como/', 'Contratti pubblici: Como');
+    await follow('/contratti/lotti/551907331e/', (p) => p.locator('dd a', { hasText: 'COMUNE DI OLGIATE COMASCO' }), '/contratti/enti/olgiate-comasco/', 'Olgiate Comasco');
+    // The chart is an image whose title says what its table says.
+    const { page, context } = await open('/contratti/enti/olgiate-comasco/');
+    try {
+      const svg = page.locator('figure.chart svg');
+      assert.equal(await svg.getAttribute('role'), 'img');
+      const title = await page.locator(`[id="${await svg.getAttribute('aria-labelledby')}"]`).textContent();
+      const cells = await page.locator('#body-years tbody tr').first().locator('th, td').allInnerTexts();
+      assert.equal(title, `Importo aggiudicato per anno: ${cells[0]} ${cells[2]}`);
+    } finally {
+      await context.close();
+    }
+  });
 });
