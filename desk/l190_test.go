@@ -2,7 +2,6 @@ package desk_test
 
 import (
 	"bytes"
-	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/provincia-como/opendata/desk"
+	"github.com/provincia-como/opendata/internal/l190book"
 	"github.com/provincia-como/opendata/pipeline/ingest/l190"
 )
 
@@ -107,32 +107,6 @@ func TestHomeAcceptsXML(t *testing.T) {
 	}
 }
 
-// l190Workbook fills the clerks' template of lotti and bidders.
-func l190Workbook(t *testing.T, sheets map[string][][]any) []byte {
-	t.Helper()
-	tpl, err := l190.Template()
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := excelize.OpenReader(bytes.NewReader(tpl))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	for sheet, rows := range sheets {
-		for i, r := range rows {
-			if err := f.SetSheetRow(sheet, fmt.Sprintf("A%d", i+2), &r); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	var buf bytes.Buffer
-	if _, err := f.WriteTo(&buf); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
 // The clerks' workbook goes to a contracts dataset too: a bidder whose
 // lotto cannot be told is refused with its sheet and cell, marked in the
 // annotated workbook on the sheet where it is.
@@ -162,7 +136,7 @@ func TestUploadL190Workbook(t *testing.T) {
 			f := newFixture(t, nil)
 			b := f.browser()
 			b.mustSignIn("provincia.verdi")
-			data := l190Workbook(t, map[string][][]any{l190.SheetLotti: lotti, l190.SheetPartecipanti: tt.bidders})
+			data := l190book.Fill(t, map[string][][]any{l190.SheetLotti: lotti, l190.SheetPartecipanti: tt.bidders})
 			resp, body := b.upload(b.csrf(), "contratti-comuni-como-2013", "contratti.xlsx", data)
 			if resp.StatusCode != tt.status || !strings.Contains(body, htmlEscape(tt.want)) {
 				t.Fatalf("status %d, want %d and %q:\n%s", resp.StatusCode, tt.status, tt.want, body)

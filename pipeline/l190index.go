@@ -302,7 +302,7 @@ func (w *walker) walk(ctx context.Context, at place, name string, links []l190re
 	}
 	w.files += len(targets)
 	got := make([]*indexFile, len(targets))
-	err := w.fetchAll(ctx, len(targets), func(ctx context.Context, i int) error {
+	err := w.fetchAll(ctx, name, len(targets), func(ctx context.Context, i int) error {
 		t := targets[i]
 		prev := w.prev[t.at.String()]
 		f, err := w.get(ctx, t.at, prev)
@@ -420,36 +420,31 @@ func (w *walker) unavailable(err error, index string, line int, at place) error 
 }
 
 // fetchAll runs get for n files, a few at once; the first failure stops
-// the others.
-func (w *walker) fetchAll(ctx context.Context, n int, get func(context.Context, int) error) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	sem := make(chan struct{}, indexFetchers)
-	var wg sync.WaitGroup
-	var once sync.Once
-	var first error
-	for i := range n {
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-		}
-		if ctx.Err() != nil {
-			break
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			if err := get(ctx, i); err != nil {
-				once.Do(func() { first = err; cancel() })
-			}
-		}()
-	}
-	wg.Wait()
-	if errors.Is(first, errIndexTooBig) {
+// the others. index names the index, for the log. Files left unfetched because the time for pulling ran out
+// make the dataset stale, like a source that did not answer: never a year
+// judged without some of its files.
+func (w *walker) fetchAll(ctx context.Context, index string, n int, get func(context.Context, int) error) error {
+	err := parallel(ctx, indexes(n), indexFetchers, get)
+	var se *source.Error
+	switch {
+	case errors.Is(err, errIndexTooBig):
 		return nil // an issue, already recorded
+	case err != nil && ctx.Err() != nil && !errors.As(err, &se):
+		return &source.Error{Source: index, Err: err, Message: catalog.Text{
+			It: "i file elencati dall'indice non sono arrivati tutti nel tempo concesso allo scaricamento",
+			En: "not all the files the index lists arrived within the time allowed for pulling",
+		}}
 	}
-	return first
+	return err
+}
+
+// indexes is 0, 1, …, n-1.
+func indexes(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+	return out
 }
 
 // cmpLine is the first non-zero line.
@@ -529,7 +524,11 @@ func (s *indexSet) refetch(ctx context.Context, fetch Fetcher, timeout catalog.T
 			w.bytes += int64(len(f.data))
 		}
 	}
-	err := w.fetchAll(ctx, len(todo), func(ctx context.Context, i int) error {
+	index := ""
+	if len(todo) > 0 {
+		index = todo[0].listedIn
+	}
+	err := w.fetchAll(ctx, index, len(todo), func(ctx context.Context, i int) error {
 		f := todo[i]
 		got, err := w.get(ctx, f.at, catalog.Provenance{})
 		if err != nil {

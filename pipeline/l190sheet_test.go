@@ -3,43 +3,15 @@ package pipeline
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/xuri/excelize/v2"
-
+	"github.com/provincia-como/opendata/internal/l190book"
 	"github.com/provincia-como/opendata/pipeline/catalog"
 	l190read "github.com/provincia-como/opendata/pipeline/ingest/l190"
 )
-
-// l190Workbook fills the clerks' template: rows from row 2 of each sheet.
-func l190Workbook(t *testing.T, sheets map[string][][]any) []byte {
-	t.Helper()
-	tpl, err := l190read.Template()
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := excelize.OpenReader(bytes.NewReader(tpl))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	for sheet, rows := range sheets {
-		for i, r := range rows {
-			if err := f.SetSheetRow(sheet, fmt.Sprintf("A%d", i+2), &r); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	var buf bytes.Buffer
-	if _, err := f.WriteTo(&buf); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
 
 var l190SheetLotti = [][]any{
 	{"Z1234567AB", "80005370137", "COMUNE DI COMO", "MANUTENZIONE DEL VERDE", "04", "12.500,00", "01/03/2024", "30/11/2024", 12500, 2024},
@@ -84,7 +56,7 @@ schema: l190
 source: {path: data/contratti.xlsx}
 keywords: [contratti]
 `))
-	write("data/contratti.xlsx", l190Workbook(t, map[string][][]any{l190read.SheetLotti: l190SheetLotti, l190read.SheetPartecipanti: l190SheetBidders}))
+	write("data/contratti.xlsx", l190book.Fill(t, map[string][][]any{l190read.SheetLotti: l190SheetLotti, l190read.SheetPartecipanti: l190SheetBidders}))
 	cfg := Config{Catalog: os.DirFS(cat), OutDir: filepath.Join(dir, "public"), StateDir: filepath.Join(dir, "state")}
 	run := func() catalog.DatasetState {
 		t.Helper()
@@ -135,7 +107,7 @@ keywords: [contratti]
 	// The same CIG on two lotti and a bidder naming it without its row.
 	bad := append([][]any{}, l190SheetBidders...)
 	bad[3] = []any{"", "0000000000", "01234567890", "", "ALFA SRL", "", "", "sì"}
-	write("data/contratti.xlsx", l190Workbook(t, map[string][][]any{l190read.SheetLotti: l190SheetLotti, l190read.SheetPartecipanti: bad}))
+	write("data/contratti.xlsx", l190book.Fill(t, map[string][][]any{l190read.SheetLotti: l190SheetLotti, l190read.SheetPartecipanti: bad}))
 	first := st.Current.ID
 	st = run()
 	if st.Status != catalog.Refused || st.Current == nil || st.Current.ID != first {

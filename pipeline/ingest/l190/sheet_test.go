@@ -12,36 +12,11 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/provincia-como/opendata/internal/l190book"
 	"github.com/provincia-como/opendata/pipeline/catalog"
 	"github.com/provincia-como/opendata/pipeline/ingest"
 	"github.com/provincia-como/opendata/pipeline/ingest/l190"
 )
-
-// fill writes rows into the template's sheets, from row 2.
-func fill(t testing.TB, sheets map[string][][]any) []byte {
-	t.Helper()
-	tpl, err := l190.Template()
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := excelize.OpenReader(bytes.NewReader(tpl))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	for sheet, rows := range sheets {
-		for i, r := range rows {
-			if err := f.SetSheetRow(sheet, fmt.Sprintf("A%d", i+2), &r); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	var buf bytes.Buffer
-	if _, err := f.WriteTo(&buf); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
 
 func readWorkbook(t testing.TB, name string, data []byte) (*l190.Tables, []catalog.Issue) {
 	t.Helper()
@@ -134,7 +109,7 @@ func TestWorkbookLikeXML(t *testing.T) {
 			val(x.Partecipanti, r, l190.FieldIdentificativoEstero), val(x.Partecipanti, r, l190.FieldRagioneSociale),
 			val(x.Partecipanti, r, l190.FieldRaggruppamento), val(x.Partecipanti, r, l190.FieldRuolo), winner})
 	}
-	w, issues := readWorkbook(t, "interporto.xlsx", fill(t, map[string][][]any{l190.SheetLotti: lotti, l190.SheetPartecipanti: bidders}))
+	w, issues := readWorkbook(t, "interporto.xlsx", l190book.Fill(t, map[string][][]any{l190.SheetLotti: lotti, l190.SheetPartecipanti: bidders}))
 	if catalog.Blocking(issues) {
 		t.Fatalf("issues: %v", issues)
 	}
@@ -193,7 +168,7 @@ func TestWorkbookRows(t *testing.T) {
 		{9, "", "01234567894", "", "Zeta", "", "", "forse"},
 		{"", "AAAAAAAAAA", "01234567895", "", "Eta", "", "", "no"},
 	}
-	tabs, issues := readWorkbook(t, "contratti.xlsx", fill(t, map[string][][]any{l190.SheetLotti: lotti, l190.SheetPartecipanti: bidders}))
+	tabs, issues := readWorkbook(t, "contratti.xlsx", l190book.Fill(t, map[string][][]any{l190.SheetLotti: lotti, l190.SheetPartecipanti: bidders}))
 
 	l := tabs.Lotti
 	at := func(tb *catalog.Table, row int, field string) catalog.Cell {
@@ -352,7 +327,7 @@ func BenchmarkReadWorkbook(b *testing.B) {
 			[]any{"", cig, "01234567890", "", "ALFA SRL", "", "", "sì"},
 			[]any{"", cig, "09876543210", "", "BETA SPA", "", "", "no"})
 	}
-	data := fill(b, map[string][][]any{l190.SheetLotti: lotti, l190.SheetPartecipanti: bidders})
+	data := l190book.Fill(b, map[string][][]any{l190.SheetLotti: lotti, l190.SheetPartecipanti: bidders})
 	b.ResetTimer()
 	for b.Loop() {
 		tabs, issues := readWorkbook(b, "bench.xlsx", data)
