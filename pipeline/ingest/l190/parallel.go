@@ -54,11 +54,18 @@ type partResult struct {
 }
 
 // canHand reports whether reading may go parallel from here: a dataset whose
-// decoder has used exactly the bytes read so far (no encoding conversion, no
-// byte pushed back).
+// token source can give the bytes after the last token exactly (for
+// encoding/xml: no encoding conversion, no byte pushed back); p.g becomes
+// the guard that delivers them.
 func (p *parser) canHand() bool {
-	return p.file.Kind == Dataset && p.target == nil && len(p.stack) == 2 &&
-		p.d.InputOffset() == p.g.off-p.g.skipped
+	if p.file.Kind != Dataset || p.target != nil || len(p.stack) != 2 {
+		return false
+	}
+	g, ok := p.d.rest()
+	if ok {
+		p.g = g
+	}
+	return ok
 }
 
 func (p *parser) parallel(workers, size int) error {
@@ -126,7 +133,7 @@ func (p *parser) parallel(workers, size int) error {
 func (p *parser) sequential(pt *part, r io.Reader) error {
 	g := newGuard(r, math.MaxInt64, p.lim.MaxToken)
 	root, data := p.stack[0], p.stack[1]
-	p.d = newDecoder(g)
+	p.d = newSource(g, p.std)
 	p.g = g
 	p.stack = []frame{root, data}
 	p.lineOff, p.colOff = pt.lineOff, pt.colOff
@@ -207,7 +214,7 @@ func (p *parser) work(parts <-chan *part, root, data frame) {
 		var lotti []*Lotto
 		g := newGuardSize(bytes.NewReader(pt.data), math.MaxInt64, p.lim.MaxToken, 16<<10)
 		q := &parser{
-			ctx: p.ctx, name: p.name, lim: p.lim, d: newDecoder(g), g: g,
+			ctx: p.ctx, name: p.name, lim: p.lim, d: newSource(g, p.std), g: g, std: p.std,
 			each: func(l *Lotto) error {
 				lotti = append(lotti, l)
 				return nil

@@ -55,6 +55,9 @@ type Options struct {
 	Workers int
 	// partBytes overrides partSize, for tests.
 	partBytes int
+	// std reads with encoding/xml alone, without the fast tokenizer (for
+	// tests that compare the two).
+	std bool
 }
 
 // Read reads an L. 190 file from r, a dataset or an index, calling each for
@@ -71,9 +74,8 @@ func Read(ctx context.Context, name string, r io.Reader, opt Options, each func(
 	if err := sniff(name, g); err != nil {
 		return nil, err
 	}
-	d := newDecoder(g)
 	p := &parser{
-		ctx: ctx, name: name, lim: lim, d: d, g: g, each: each,
+		ctx: ctx, name: name, lim: lim, d: newSource(g, opt.std), g: g, each: each, std: opt.std,
 		file:  &File{Name: name},
 		procs: newCodeList(procedures, oldProcedures),
 		roles: newCodeList(roles),
@@ -189,8 +191,9 @@ type parser struct {
 	ctx  context.Context
 	name string
 	lim  Limits
-	d    *xml.Decoder
+	d    tokenSource
 	g    *guard
+	std  bool // no fast tokenizer
 	each func(*Lotto) error
 	file *File
 
@@ -226,7 +229,6 @@ type parser struct {
 func (p *parser) run() error {
 	for n := 1; ; n++ {
 		tok, err := p.d.RawToken()
-		p.g.next()
 		if n%4096 == 0 {
 			if err := p.ctx.Err(); err != nil {
 				return err
