@@ -27,12 +27,53 @@ import (
 
 // tokenSource is what the parser reads tokens from.
 type tokenSource interface {
-	RawToken() (xml.Token, error)
+	// next is Decoder.RawToken, as a token valid until the next call:
+	// no allocation for each token.
+	next() (*token, error)
 	// InputPos is the decoder's position: the end of the last token.
 	InputPos() (line, column int)
 	// rest returns a guard delivering exactly the bytes after the last
 	// token, when the source can tell (for parallel reading).
 	rest() (*guard, bool)
+}
+
+type tokKind uint8
+
+const (
+	tokNone tokKind = iota // RawToken gave no token
+	tokStart
+	tokEnd
+	tokText
+	tokComment
+	tokProcInst
+	tokDirective
+)
+
+// token is one of encoding/xml's tokens.
+type token struct {
+	kind tokKind
+	name xml.Name // element; Local is a processing instruction's target
+	attr []xml.Attr
+	data []byte // text, comment, instruction or directive
+}
+
+func (t *token) set(x xml.Token) {
+	switch x := x.(type) {
+	case xml.StartElement:
+		*t = token{kind: tokStart, name: x.Name, attr: x.Attr}
+	case xml.EndElement:
+		*t = token{kind: tokEnd, name: x.Name}
+	case xml.CharData:
+		*t = token{kind: tokText, data: x}
+	case xml.Comment:
+		*t = token{kind: tokComment, data: x}
+	case xml.ProcInst:
+		*t = token{kind: tokProcInst, name: xml.Name{Local: x.Target}, data: x.Inst}
+	case xml.Directive:
+		*t = token{kind: tokDirective, data: x}
+	default:
+		*t = token{}
+	}
 }
 
 // newSource reads the bytes g delivers: fast unless std is set.
@@ -47,25 +88,29 @@ func newSource(g *guard, std bool) tokenSource {
 // counts lines and columns from there: line0 and col0 put its positions
 // back in the coordinates of the input's start.
 type stdSource struct {
+	tok         token
 	d           *xml.Decoder
 	g           *guard
 	line0, col0 int
 }
 
-func (s *stdSource) RawToken() (xml.Token, error) {
+func (s *stdSource) next() (*token, error) {
 	t, err := s.d.RawToken()
 	s.g.next()
+	s.tok.set(t)
 	if se, ok := err.(*xml.SyntaxError); ok && s.line0 != 0 {
 		e := *se
 		e.Line += s.line0
 		err = &e
 	}
-	return t, err
+	return &s.tok, err
 }
 
 func (s *stdSource) InputPos() (int, int) {
 	l, c := s.d.InputPos()
-	if l == 1 {
+	// On its first line, unless a line end was read and pushed back (the
+	// line count goes back, not the line's start).
+	if l == 1 && int64(c) == s.d.InputOffset()+1 {
 		c += s.col0
 	}
 	return l + s.line0, c
@@ -78,6 +123,8 @@ func (s *stdSource) rest() (*guard, bool) {
 
 // fastSource tokenizes from a window of the input.
 type fastSource struct {
+	tok      token
+	attr     []xml.Attr // reused
 	g        *guard
 	buf      []byte
 	pos, end int   // buf[pos:end] is read from g and not yet tokenized
@@ -195,27 +242,29 @@ func (s *fastSource) more() bool {
 	return true
 }
 
-func (s *fastSource) RawToken() (xml.Token, error) {
+func (s *fastSource) next() (*token, error) {
 	if s.std != nil {
-		return s.std.RawToken()
+		return s.std.next()
 	}
 	if s.pend {
 		s.pend = false
-		return xml.EndElement{Name: s.pendName}, nil
+		s.tok = token{kind: tokEnd, name: s.pendName}
+		return &s.tok, nil
 	}
 	for {
 		if s.pos == s.end {
 			if s.eof {
-				return nil, io.EOF
+				s.tok = token{}
+				return &s.tok, io.EOF
 			}
 			if s.more() {
 				continue
 			}
 			s.fallback()
-			return s.std.RawToken()
+			return s.std.next()
 		}
 		b := s.buf[s.pos:s.end]
-		tok, n, text, st := s.token(b)
+		n, text, st := s.token(b)
 		if st == scanOK {
 			// Within the limits, with a byte to spare: the byte after a
 			// text that encoding/xml reads, the guard's own rounding.
@@ -244,115 +293,124 @@ func (s *fastSource) RawToken() (xml.Token, error) {
 			s.done += int64(n)
 			s.pos += n
 			s.prevText = text
-			return tok, nil
+			return &s.tok, nil
 		case scanMore:
 			if s.more() {
 				continue
 			}
 		}
 		s.fallback()
-		return s.std.RawToken()
+		return s.std.next()
 	}
 }
 
 // token reads one token at the start of b: the token, its length, whether it
 // is text, and whether it was read.
-func (s *fastSource) token(b []byte) (xml.Token, int, bool, scan) {
+func (s *fastSource) token(b []byte) (int, bool, scan) {
 	if b[0] != '<' {
 		n, st := s.charData(b, -1)
 		if st != scanOK {
-			return nil, 0, true, st
+			return 0, true, st
 		}
-		return xml.CharData(s.decoded(b[:n], -1)), n, true, scanOK
+		s.tok = token{kind: tokText, data: s.decoded(b[:n], -1)}
+		return n, true, scanOK
 	}
 	if len(b) < 2 {
-		return nil, 0, false, s.short()
+		return 0, false, s.short()
 	}
 	switch b[1] {
 	case '/':
 		name, i, st := s.name(b, 2)
 		if st != scanOK {
-			return nil, 0, false, st
+			return 0, false, st
 		}
 		i, st = s.space(b, i)
 		if st != scanOK {
-			return nil, 0, false, st
+			return 0, false, st
 		}
 		if b[i] != '>' {
-			return nil, 0, false, scanOdd
+			return 0, false, scanOdd
 		}
-		return xml.EndElement{Name: name}, i + 1, false, scanOK
+		s.tok = token{kind: tokEnd, name: name}
+		return i + 1, false, scanOK
 	case '?':
 		return s.procInst(b)
 	case '!':
 		if len(b) < 4 || len(b) < 9 && b[2] == '[' {
-			return nil, 0, false, s.short()
+			return 0, false, s.short()
 		}
 		if b[2] == '-' && b[3] == '-' {
 			k := bytes.Index(b[4:], []byte("--"))
 			if k < 0 || 4+k+2 >= len(b) {
-				return nil, 0, false, s.short()
+				return 0, false, s.short()
 			}
 			if b[4+k+2] != '>' {
-				return nil, 0, false, scanOdd
+				return 0, false, scanOdd
 			}
-			return xml.Comment(b[4 : 4+k]), 4 + k + 3, false, scanOK
+			s.tok = token{kind: tokComment, data: b[4 : 4+k]}
+			return 4 + k + 3, false, scanOK
 		}
 		if bytes.HasPrefix(b[2:], []byte("[CDATA[")) {
 			k := bytes.Index(b[9:], []byte("]]>"))
 			if k < 0 {
-				return nil, 0, false, s.short()
+				return 0, false, s.short()
 			}
 			raw := b[9 : 9+k]
 			if !s.cdata(raw) {
-				return nil, 0, false, scanOdd
+				return 0, false, scanOdd
 			}
-			return xml.CharData(s.decoded(raw, -2)), 9 + k + 3, false, scanOK
+			s.tok = token{kind: tokText, data: s.decoded(raw, -2)}
+			return 9 + k + 3, false, scanOK
 		}
-		return nil, 0, false, scanOdd
+		return 0, false, scanOdd
 	}
 	name, i, st := s.name(b, 1)
 	if st != scanOK {
-		return nil, 0, false, st
+		return 0, false, st
 	}
-	attrs := []xml.Attr{}
+	attrs := s.attr[:0]
+	if attrs == nil {
+		attrs = []xml.Attr{} // as encoding/xml gives: empty, not nil
+	}
 	for {
 		if i, st = s.space(b, i); st != scanOK {
-			return nil, 0, false, st
+			return 0, false, st
 		}
 		switch b[i] {
 		case '/':
 			if i+1 >= len(b) {
-				return nil, 0, false, s.short()
+				return 0, false, s.short()
 			}
 			if b[i+1] != '>' {
-				return nil, 0, false, scanOdd
+				return 0, false, scanOdd
 			}
 			s.pend, s.pendName = true, name
-			return xml.StartElement{Name: name, Attr: attrs}, i + 2, false, scanOK
+			s.tok, s.attr = token{kind: tokStart, name: name, attr: attrs}, attrs
+			return i + 2, false, scanOK
 		case '>':
-			return xml.StartElement{Name: name, Attr: attrs}, i + 1, false, scanOK
+			s.tok, s.attr = token{kind: tokStart, name: name, attr: attrs}, attrs
+			return i + 1, false, scanOK
 		}
 		var a xml.Attr
 		if a.Name, i, st = s.name(b, i); st != scanOK {
-			return nil, 0, false, st
+			return 0, false, st
 		}
 		if i, st = s.space(b, i); st != scanOK {
-			return nil, 0, false, st
+			return 0, false, st
 		}
 		if b[i] != '=' {
-			return nil, 0, false, scanOdd
+			return 0, false, scanOdd
 		}
 		if i, st = s.space(b, i+1); st != scanOK {
-			return nil, 0, false, st
+			return 0, false, st
 		}
 		q := b[i]
 		if q != '"' && q != '\'' {
-			return nil, 0, false, scanOdd
+			return 0, false, scanOdd
 		}
 		n, st := s.charData(b[i+1:], int(q))
 		if st != scanOK {
-			return nil, 0, false, st
+			return 0, false, st
 		}
 		a.Value = string(s.decoded(b[i+1:i+1+n], int(q)))
 		attrs = append(attrs, a)
@@ -606,19 +664,19 @@ func (s *fastSource) decoded(raw []byte, quote int) []byte {
 // procInst reads an XML declaration that declares version 1.0 and UTF-8 (or
 // no encoding), in the plain form files have; any other processing
 // instruction is left to encoding/xml.
-func (s *fastSource) procInst(b []byte) (xml.Token, int, bool, scan) {
+func (s *fastSource) procInst(b []byte) (int, bool, scan) {
 	k := bytes.Index(b, []byte("?>"))
 	if k < 0 {
 		if len(b) > 512 {
-			return nil, 0, false, scanOdd
+			return 0, false, scanOdd
 		}
-		return nil, 0, false, s.short()
+		return 0, false, s.short()
 	}
 	if k+2 >= len(b) && !s.eof {
-		return nil, 0, false, scanMore
+		return 0, false, scanMore
 	}
 	if !bytes.HasPrefix(b, []byte("<?xml")) || k < 5 || k > 5 && !xmlSpace(b[5]) {
-		return nil, 0, false, scanOdd
+		return 0, false, scanOdd
 	}
 	i := 5
 	for i < k && xmlSpace(b[i]) {
@@ -626,9 +684,10 @@ func (s *fastSource) procInst(b []byte) (xml.Token, int, bool, scan) {
 	}
 	inst := b[i:k]
 	if !plainDecl(inst) {
-		return nil, 0, false, scanOdd
+		return 0, false, scanOdd
 	}
-	return xml.ProcInst{Target: "xml", Inst: inst}, k + 2, false, scanOK
+	s.tok = token{kind: tokProcInst, name: xml.Name{Local: "xml"}, data: inst}
+	return k + 2, false, scanOK
 }
 
 // plainDecl: the content of an XML declaration as pairs name="value"

@@ -130,9 +130,9 @@ func sameTokens(t *testing.T, name string, data []byte) *fastSource {
 	fast := newSource(newGuardSize(bytes.NewReader(data), math.MaxInt64, 1<<20, 100), false).(*fastSource)
 	fast.buf = make([]byte, 64)
 	for n := 1; ; n++ {
-		a, errA := std.RawToken()
-		b, errB := fast.RawToken()
-		a, b = xml.CopyToken(a), xml.CopyToken(b)
+		ta, errA := std.next()
+		tb, errB := fast.next()
+		a, b := copyToken(ta), copyToken(tb)
 		la, ca := std.InputPos()
 		lb, cb := fast.InputPos()
 		if !reflect.DeepEqual(a, b) || !reflect.DeepEqual(errA, errB) || la != lb || ca != cb {
@@ -142,6 +142,18 @@ func sameTokens(t *testing.T, name string, data []byte) *fastSource {
 			return fast
 		}
 	}
+}
+
+func copyToken(t *token) token {
+	c := *t
+	c.attr = append([]xml.Attr(nil), t.attr...)
+	if t.attr != nil && len(t.attr) == 0 {
+		c.attr = []xml.Attr{}
+	}
+	if t.data != nil {
+		c.data = append([]byte{}, t.data...)
+	}
+	return c
 }
 
 func TestFastTokensOdd(t *testing.T) {
@@ -169,10 +181,10 @@ func FuzzFastEqualsStd(f *testing.F) {
 		if err != nil {
 			f.Fatal(err)
 		}
-		if len(b) > 200<<10 {
+		if len(b) > 4<<10 {
 			// Large files slow the fuzzer to a crawl; their start stands
 			// for them (the test above reads them whole).
-			b = b[:20<<10]
+			b = b[:4<<10]
 		}
 		f.Add(b)
 	}

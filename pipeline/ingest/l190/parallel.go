@@ -122,6 +122,9 @@ func (p *parser) parallel(workers, size int) error {
 		for q := range order {
 			rest = append(rest, bytes.NewReader(q.data))
 		}
+		// The splitter's guard now only bounds the file: the tokens are
+		// bounded by sequential's own guard.
+		p.g.stop = p.g.maxBytes
 		rest = append(rest, p.g)
 		return p.sequential(pt, io.MultiReader(rest...))
 	}

@@ -228,7 +228,7 @@ type parser struct {
 
 func (p *parser) run() error {
 	for n := 1; ; n++ {
-		tok, err := p.d.RawToken()
+		t, err := p.d.next()
 		if n%4096 == 0 {
 			if err := p.ctx.Err(); err != nil {
 				return err
@@ -245,19 +245,20 @@ func (p *parser) run() error {
 			}
 			return p.decodeError(err)
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if err := p.start(t); err != nil {
+		switch t.kind {
+		case tokStart:
+			if err := p.start(xml.StartElement{Name: t.name, Attr: t.attr}); err != nil {
 				return err
 			}
 			if p.handover != nil && p.top() == elData && p.handover() {
 				return errHandover
 			}
-		case xml.EndElement:
-			if err := p.end(t); err != nil {
+		case tokEnd:
+			if err := p.end(xml.EndElement{Name: t.name}); err != nil {
 				return err
 			}
-		case xml.CharData:
+		case tokText:
+			t := t.data
 			if p.target != nil && len(p.stack) == p.capDepth {
 				if len(p.capBuf)+len(t) > int(p.lim.MaxToken) {
 					return p.decodeError(errTokenTooBig)
@@ -268,14 +269,14 @@ func (p *parser) run() error {
 					"c'è del testo fuori dagli elementi XML: il file non è un file L. 190 valido.",
 					"there is text outside the XML elements: the file is not a valid L. 190 file.")
 			}
-		case xml.Directive:
+		case tokDirective:
 			if p.part {
 				return p.oddPart()
 			}
-			if err := p.directive(t); err != nil {
+			if err := p.directive(xml.Directive(t.data)); err != nil {
 				return err
 			}
-		case xml.Comment, xml.ProcInst:
+		case tokComment, tokProcInst:
 			if p.part {
 				return p.oddPart()
 			}
