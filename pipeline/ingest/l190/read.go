@@ -224,6 +224,10 @@ type parser struct {
 	capBuf   []byte
 	target   *Item
 	read     func(string) Item
+	// isProc: the capture is a procedure, which p.seen may know without
+	// a string made of the text.
+	isProc         bool
+	procFn, roleFn func(string) Item
 }
 
 func (p *parser) run() error {
@@ -449,7 +453,10 @@ func (p *parser) start(t xml.StartElement) error {
 		case "ragioneSociale":
 			el = p.leaf(elPartyLeaf, local, &p.party.RagioneSociale, text)
 		case "ruolo":
-			el = p.leaf(elPartyLeaf, local, &p.party.Ruolo, p.role)
+			if p.roleFn == nil {
+				p.roleFn = p.role
+			}
+			el = p.leaf(elPartyLeaf, local, &p.party.Ruolo, p.roleFn)
 		}
 	case elTempi:
 		switch local {
@@ -514,7 +521,13 @@ func (p *parser) lottoChild(local string) elem {
 	case "oggetto":
 		return p.leaf(elLottoLeaf, local, &l.Oggetto, text)
 	case "sceltaContraente":
-		return p.leaf(elLottoLeaf, local, &l.SceltaContraente, p.procedure)
+		// One method value per parser, not one per lotto.
+		if p.procFn == nil {
+			p.procFn = p.procedure
+		}
+		el := p.leaf(elLottoLeaf, local, &l.SceltaContraente, p.procFn)
+		p.isProc = el != elUnknown
+		return el
 	case "partecipanti":
 		p.list, p.groups = &l.Partecipanti, 0
 		return elPartecipanti
@@ -580,7 +593,7 @@ func (p *parser) leaf(el elem, local string, target *Item, read func(string) Ite
 	if target.Line > 0 {
 		return elUnknown
 	}
-	p.target, p.read = target, read
+	p.target, p.read, p.isProc = target, read, false
 	p.capDepth = len(p.stack) + 1
 	p.capLine = p.line()
 	p.capName = local
@@ -603,7 +616,19 @@ func (p *parser) end(t xml.EndElement) error {
 	}
 	p.stack = p.stack[:n-1]
 	if p.target != nil && n == p.capDepth {
-		it := p.read(string(p.capBuf))
+		var it Item
+		var r codedText
+		ok := false
+		if p.isProc {
+			r, ok = p.seen[string(p.capBuf)]
+		}
+		if ok {
+			p.lotto.Procedura = Procedure{Code: r.code, Match: r.match}
+			it = r.it
+		} else {
+			it = p.read(string(p.capBuf))
+		}
+		p.isProc = false
 		it.Line = p.capLine
 		*p.target = it
 		p.target = nil
