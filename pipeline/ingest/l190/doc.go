@@ -9,7 +9,10 @@
 // text found in the file and the line of its element (the decoder's own
 // count of the newlines it has passed, Decoder.InputPos), so a report can
 // say "contratti.xml:1234". With Options.Workers > 1 the lotti are decoded
-// by several decoders at once (parallel.go), with the same result.
+// by several decoders at once (parallel.go), with the same result. The
+// plain XML real files are made of is tokenized by a faster reader of our
+// own (fast.go), which hands the input to encoding/xml at the first token it
+// does not know: tokens, lines and errors are encoding/xml's either way.
 //
 // What the files carry in the field is read, not refused:
 //   - both spellings of the publication date, v1.0's dataPubbicazioneDataset
