@@ -1,16 +1,20 @@
 package site
 
 import (
+	"bytes"
+	"compress/flate"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 )
 
 // manifestPath is where Render keeps, inside the output folder, what each
@@ -89,7 +93,7 @@ func plan(groups []group, prev *manifest, project, out string) (*manifest, []gro
 		h := sha256.New()
 		for _, p := range g.pages {
 			fmt.Fprintf(h, "%s\x00%s\x00", p.rel, p.lang)
-			h.Write(p.data)
+			h.Write(p.sum[:])
 		}
 		r := renderedAs{Hash: hex.EncodeToString(h.Sum(nil)), Files: g.files()}
 		cur.Groups[g.key] = r
@@ -226,5 +230,38 @@ func writePage(content string, p page) error {
 	}
 	// JSON front matter: Hugo reads a file that is only a JSON object as
 	// front matter with no content.
-	return os.WriteFile(file, append(p.data, '\n'), 0o644)
+	data, err := unpack(p.data)
+	if err != nil {
+		return fmt.Errorf("page %s: %w", p.rel, err)
+	}
+	return os.WriteFile(file, append(data, '\n'), 0o644)
+}
+
+// Front matter is held compressed between the planning of the pages and
+// their writing, all pages of the portal at once: JSON with the same keys
+// on every page shrinks to about a quarter at flate's fastest level. The
+// compressors are pooled, as each holds about a megabyte.
+var (
+	packers   = sync.Pool{New: func() any { w, _ := flate.NewWriter(nil, flate.BestSpeed); return w }}
+	unpackers = sync.Pool{New: func() any { return flate.NewReader(nil) }}
+)
+
+func pack(data []byte) []byte {
+	var b bytes.Buffer
+	b.Grow(len(data)/3 + 64)
+	w := packers.Get().(*flate.Writer)
+	w.Reset(&b)
+	w.Write(data) // a bytes.Buffer does not fail
+	w.Close()
+	packers.Put(w)
+	return bytes.Clone(b.Bytes())
+}
+
+func unpack(data []byte) ([]byte, error) {
+	r := unpackers.Get().(io.ReadCloser)
+	defer unpackers.Put(r)
+	if err := r.(flate.Resetter).Reset(bytes.NewReader(data), nil); err != nil {
+		return nil, err
+	}
+	return io.ReadAll(r)
 }
