@@ -112,3 +112,29 @@ func tree(t *testing.T, dir string) map[string]string {
 	}
 	return out
 }
+
+func TestPack(t *testing.T) {
+	big := strings.Repeat(`{"cig":"Z0123456789","object":"Fornitura di materiale"}`, 5000)
+	tests := []struct {
+		name string
+		data string
+	}{
+		{"empty", ""},
+		{"lotto", `{"title":"Lotto Z0A1B2C3D4: Fornitura","layout":"lotto","params":{"allW":"Tutti i contratti","cig":"Z0A1B2C3D4","line":12}}`},
+		{"unlike the dictionary", `{"title":"Comune di Como","params":{"items":[1,2,3],"note":"àèìòù €"}}`},
+		{"large", big},
+	}
+	for _, tt := range tests {
+		packed := pack([]byte(tt.data))
+		got, err := unpack(packed)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if string(got) != tt.data {
+			t.Errorf("%s: unpack(pack(x)) = %.60q, want %.60q", tt.name, got, tt.data)
+		}
+		if tt.name == "large" && len(packed) > len(tt.data)/10 {
+			t.Errorf("%s: %d bytes packed to %d", tt.name, len(tt.data), len(packed))
+		}
+	}
+}

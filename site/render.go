@@ -100,6 +100,10 @@ func Render(ctx context.Context, b *catalog.Build, outDir string, log *slog.Logg
 	if err != nil {
 		return Stats{}, fmt.Errorf("site: %w", err)
 	}
+	// The pages are laid out: the contracts read for them (a Province's
+	// 150,000 lotti with their parties) need not stay in memory while
+	// Hugo renders.
+	m.con = nil
 	prev := readManifest(out)
 	cur, todo := plan(groups, prev, projectHash(base, portal), out)
 	if err := removeStale(out, prev, cur); err != nil {
