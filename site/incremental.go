@@ -160,17 +160,23 @@ func (g group) frame() bool {
 	return false
 }
 
-// chunks splits groups into runs of about size pages.
-func chunks(groups []group, size int) [][]group {
+// chunks splits groups into runs of about size pages, or fewer when their
+// front matter passes maxBytes: Hugo holds a chunk's front matter as maps
+// several times its size, and a supplier's or a search page can be a
+// hundred times a lotto's.
+func chunks(groups []group, size, maxBytes int) [][]group {
 	var out [][]group
 	var cur []group
-	n := 0
+	n, bytes := 0, 0
 	for _, g := range groups {
 		cur = append(cur, g)
 		n += len(g.pages)
-		if n >= size {
+		for _, p := range g.pages {
+			bytes += p.size
+		}
+		if n >= size || bytes >= maxBytes {
 			out = append(out, cur)
-			cur, n = nil, 0
+			cur, n, bytes = nil, 0, 0
 		}
 	}
 	if len(cur) > 0 {

@@ -60,6 +60,7 @@ type page struct {
 	rel, lang string
 	data      []byte   // packed: unpack gives the front matter
 	sum       [32]byte // of the front matter, for the manifest
+	size      int      // of the front matter, unpacked
 	// What the sitemap and the frame pages need from the front matter.
 	title, modified string
 	outputs         []string
@@ -70,7 +71,7 @@ func newPage(rel, lang string, fm frontMatter) (page, error) {
 	if err != nil {
 		return page{}, fmt.Errorf("page %s: %w", rel, err)
 	}
-	return page{rel: rel, lang: lang, data: pack(data), sum: sha256.Sum256(data), title: fm.Title, modified: cmp.Or(fm.Lastmod, fm.Date), outputs: fm.Outputs}, nil
+	return page{rel: rel, lang: lang, data: pack(data), sum: sha256.Sum256(data), size: len(data), title: fm.Title, modified: cmp.Or(fm.Lastmod, fm.Date), outputs: fm.Outputs}, nil
 }
 
 // group is a page in every language: what is rendered together, since each

@@ -53,6 +53,10 @@ var languages = []string{"it", "en"}
 // chunks, so memory does not grow with its size.
 const chunkPages = 8000
 
+// chunkBytes bounds the front matter of a chunk: 8,000 lotti are some
+// 15 MB of it, 8,000 pages of suppliers or search several times more.
+const chunkBytes = 24 << 20
+
 // Render writes the portal for b into outDir. Files already in outDir (the
 // downloads written by the export stage) are left alone. A manifest kept in
 // outDir (under .opendata/, which publishing skips) records what each page
@@ -114,7 +118,7 @@ func Render(ctx context.Context, b *catalog.Build, outDir string, log *slog.Logg
 		st.Pages += len(g.pages)
 	}
 	written := &fileSet{names: map[string]bool{}}
-	for _, chunk := range chunks(todo, chunkPages) {
+	for _, chunk := range chunks(todo, chunkPages, chunkBytes) {
 		if err := ctx.Err(); err != nil {
 			return Stats{}, err
 		}
