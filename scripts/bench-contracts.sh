@@ -66,7 +66,7 @@ measure() {
 	RENDER=$(grep -oE 'msg="site rendered".*' "$WORK/$name.log" | sed -E 's/.*pages=([0-9]+) rendered=([0-9]+).*took=([^ ]+).*/\2 of \1 pages in \3/' | tail -1 || true)
 	RENDER=${RENDER:-not rendered}
 	# the build alone (pull, check, export, render), before publishing
-	BUILT=$(grep -oE '^Portal built .* ([0-9.]+) s$' "$WORK/$name.log" | grep -oE '[0-9.]+ s$' | tr -d ' s' || true)
+	BUILT=$(grep -oE '^(Portal built|No source changed).* ([0-9.]+) s\)?$' "$WORK/$name.log" | grep -oE '[0-9.]+ s\)?$' | tr -d ' s)' || true)
 	BUILT=${BUILT:-–}
 }
 
