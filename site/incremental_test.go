@@ -2,6 +2,7 @@ package site
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -111,4 +112,60 @@ func tree(t *testing.T, dir string) map[string]string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+func TestPack(t *testing.T) {
+	big := strings.Repeat(`{"cig":"Z0123456789","object":"Fornitura di materiale"}`, 5000)
+	tests := []struct {
+		name string
+		data string
+	}{
+		{"empty", ""},
+		{"lotto", `{"title":"Lotto Z0A1B2C3D4: Fornitura","layout":"lotto","params":{"allW":"Tutti i contratti","cig":"Z0A1B2C3D4","line":12}}`},
+		{"unlike the dictionary", `{"title":"Comune di Como","params":{"items":[1,2,3],"note":"àèìòù €"}}`},
+		{"large", big},
+	}
+	for _, tt := range tests {
+		packed := pack([]byte(tt.data))
+		got, err := unpack(packed)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if string(got) != tt.data {
+			t.Errorf("%s: unpack(pack(x)) = %.60q, want %.60q", tt.name, got, tt.data)
+		}
+		if tt.name == "large" && len(packed) > len(tt.data)/10 {
+			t.Errorf("%s: %d bytes packed to %d", tt.name, len(tt.data), len(packed))
+		}
+	}
+}
+
+func TestChunks(t *testing.T) {
+	mk := func(sizes ...int) []group {
+		var gs []group
+		for i, s := range sizes {
+			gs = append(gs, group{key: fmt.Sprint(i), pages: []page{{size: s}, {size: s}}})
+		}
+		return gs
+	}
+	tests := []struct {
+		name            string
+		groups          []group
+		pages, maxBytes int
+		want            []int // groups per chunk
+	}{
+		{"by pages", mk(1, 1, 1, 1, 1), 4, 1000, []int{2, 2, 1}},
+		{"by bytes", mk(10, 300, 10, 10, 10), 100, 500, []int{2, 3}},
+		{"one large group alone", mk(1000, 1, 1), 100, 500, []int{1, 2}},
+		{"none", nil, 4, 1000, nil},
+	}
+	for _, tt := range tests {
+		var got []int
+		for _, c := range chunks(tt.groups, tt.pages, tt.maxBytes) {
+			got = append(got, len(c))
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%s: chunks of %v, want %v", tt.name, got, tt.want)
+		}
+	}
 }

@@ -53,6 +53,10 @@ var languages = []string{"it", "en"}
 // chunks, so memory does not grow with its size.
 const chunkPages = 8000
 
+// chunkBytes bounds the front matter of a chunk: 8,000 lotti are some
+// 15 MB of it, 8,000 pages of suppliers or search several times more.
+const chunkBytes = 24 << 20
+
 // Render writes the portal for b into outDir. Files already in outDir (the
 // downloads written by the export stage) are left alone. A manifest kept in
 // outDir (under .opendata/, which publishing skips) records what each page
@@ -100,6 +104,10 @@ func Render(ctx context.Context, b *catalog.Build, outDir string, log *slog.Logg
 	if err != nil {
 		return Stats{}, fmt.Errorf("site: %w", err)
 	}
+	// The pages are laid out: the contracts read for them (a Province's
+	// 150,000 lotti with their parties) need not stay in memory while
+	// Hugo renders.
+	m.con = nil
 	prev := readManifest(out)
 	cur, todo := plan(groups, prev, projectHash(base, portal), out)
 	if err := removeStale(out, prev, cur); err != nil {
@@ -110,7 +118,7 @@ func Render(ctx context.Context, b *catalog.Build, outDir string, log *slog.Logg
 		st.Pages += len(g.pages)
 	}
 	written := &fileSet{names: map[string]bool{}}
-	for _, chunk := range chunks(todo, chunkPages) {
+	for _, chunk := range chunks(todo, chunkPages, chunkBytes) {
 		if err := ctx.Err(); err != nil {
 			return Stats{}, err
 		}
