@@ -70,11 +70,27 @@ func (w *writer) bodyPages(add func(key, rel, lang string, fm frontMatter), f fo
 // Leaf pages, not a Hugo section: a section is a frame every chunk of the
 // render repeats, and a Province has thousands of these lists.
 func (w *writer) lottiPages(add func(key, rel, lang string, fm frontMatter), f formatter, dir string, ls []*lotto, head frontMatter) {
+	w.listPages(add, f, dir, ls, head, listOptions{})
+}
+
+// listOptions say how a list of lotti differs from a body's: the body's
+// column shown (lists across bodies), and an extra column made by outcome.
+type listOptions struct {
+	withBody bool
+	outcome  func(*lotto) string
+	outcomeW string
+}
+
+func (w *writer) listPages(add func(key, rel, lang string, fm frontMatter), f formatter, dir string, ls []*lotto, head frontMatter, opt listOptions) {
 	total := max(1, (len(ls)+listPage-1)/listPage)
 	for p := 1; p <= total; p++ {
 		var items []map[string]any
 		for _, l := range ls[(p-1)*listPage : min(len(ls), p*listPage)] {
-			items = append(items, w.lottoItem(f, l))
+			it := w.lottoItem(f, l)
+			if opt.outcome != nil {
+				it["outcome"] = opt.outcome(l)
+			}
+			items = append(items, it)
 		}
 		fm := head
 		rel := dir
@@ -87,7 +103,10 @@ func (w *writer) lottiPages(add func(key, rel, lang string, fm frontMatter), f f
 		params := fm.Params
 		params["lotti"] = items
 		params["pager"] = pager(dir+"/", p, total)
-		params["noBody"] = true
+		params["noBody"] = !opt.withBody
+		if opt.outcome != nil {
+			params["outcomeW"] = opt.outcomeW
+		}
 		add(rel, rel, f.lang, fm)
 	}
 }

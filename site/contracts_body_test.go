@@ -246,3 +246,62 @@ func TestContractBodyPaged(t *testing.T) {
 	}
 	t.Logf("largest page: %s, %d bytes", largestAt, largest)
 }
+
+// TestContractSupplierPaged: a supplier that bid in more lotti than a page
+// lists (a national firm across a Province's comuni) gets its lotti in
+// pages linked by a pager, each lotto on one page with its body and
+// outcome, the totals on the first page, every page under the budget.
+func TestContractSupplierPaged(t *testing.T) {
+	b := contractsBuild()
+	d := &b.Datasets[len(b.Datasets)-1]
+	tab := *d.Table
+	tab.Rows = slices.Clone(tab.Rows)
+	proto := tab.Rows[2] // Cantù's furniture, won by ALFA S.R.L.
+	const extra = 2*listPage + 3
+	for i := range extra {
+		r := catalog.Row{Line: 1000 + i, Cells: slices.Clone(proto.Cells)}
+		cig := fmt.Sprintf("F%09d", i+1)
+		r.Cells[0] = catalog.Cell{Raw: cig, Value: cig}
+		r.Cells[3] = catalog.Cell{Raw: "x", Value: fmt.Sprintf("Fornitura n. %d ", i) + strings.Repeat("arredi per le scuole primarie ", 8)}
+		r.Cells[14] = catalog.Cell{Raw: "x", Value: float64(1000 + i)}
+		tab.Rows = append(tab.Rows, r)
+	}
+	d.Table = &tab
+	out := renderContracts(t, b)
+
+	const want = extra + 2 // the clones, the furniture and Como's green
+	pages := (want + listPage - 1) / listPage
+	seen := map[string]bool{}
+	for p := 1; p <= pages; p++ {
+		path := "contratti/fornitori/01234567890/index.html"
+		if p > 1 {
+			path = fmt.Sprintf("contratti/fornitori/01234567890/page/%d/index.html", p)
+		}
+		page := read(t, out, path)
+		if len(page) > 60<<10 {
+			t.Errorf("%s weighs %d KB", path, len(page)>>10)
+		}
+		linksLead(t, out, path, page)
+		if p < pages && !strings.Contains(page, fmt.Sprintf(`href="/contratti/fornitori/01234567890/page/%d/" rel="next"`, p+1)) {
+			t.Errorf("%s does not link to the next page", path)
+		}
+		if !strings.Contains(page, "<th scope=\"col\">Esito</th>") || !strings.Contains(page, "<th scope=\"col\">Ente</th>") {
+			t.Errorf("%s: the list lacks the outcome or the body column", path)
+		}
+		if first := strings.Contains(page, "Nomi con cui compare"); first != (p == 1) {
+			t.Errorf("%s: the supplier's facts on page %d: %v", path, p, first)
+		}
+		for _, m := range regexp.MustCompile(`<a href="/contratti/lotti/([^/]+)/"><code>`).FindAllStringSubmatch(page, -1) {
+			if seen[m[1]] {
+				t.Errorf("lotto %s listed twice", m[1])
+			}
+			seen[m[1]] = true
+		}
+	}
+	if len(seen) != want {
+		t.Errorf("the supplier's pages list %d lotti, want %d", len(seen), want)
+	}
+	if _, err := os.Stat(filepath.Join(out, fmt.Sprintf("contratti/fornitori/01234567890/page/%d/index.html", pages+1))); err == nil {
+		t.Errorf("a page past the last")
+	}
+}

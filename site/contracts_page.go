@@ -30,7 +30,7 @@ func (w *writer) contractPages(add func(key, rel, lang string, fm frontMatter), 
 		add("contratti/lotti/"+l.ID, "contratti/lotti/"+l.ID, f.lang, w.lottoPage(f, l))
 	}
 	for _, s := range c.suppliers {
-		add("contratti/fornitori/"+s.Slug, "contratti/fornitori/"+s.Slug, f.lang, w.supplierPage(f, s))
+		w.supplierPages(add, f, s)
 	}
 	w.searchPages(add, f, c)
 	w.bodyPages(add, f, c)
@@ -291,47 +291,46 @@ func titleTail(s string) string {
 
 // supplierPage is one winner by fiscal code: its names and every lotto it
 // won in the portal's files, with totals.
-func (w *writer) supplierPage(f formatter, s *supplier) frontMatter {
-	var items []map[string]any
+// supplierPages are a supplier's page and, past listPage lotti, the pages
+// that list the rest: a national firm bids in every comune of a Province.
+func (w *writer) supplierPages(add func(key, rel, lang string, fm frontMatter), f formatter, s *supplier) {
 	var won []*lotto
 	// The lotti won first, then the others, each in the files' order.
 	ls := slices.Clone(s.lotti)
 	slices.SortStableFunc(ls, func(a, b *lotto) int { return cmp.Compare(blank(won2(s.won[a])), blank(won2(s.won[b]))) })
 	for _, l := range ls {
-		it := w.lottoItem(f, l)
 		if s.won[l] {
 			won = append(won, l)
-			it["outcome"] = tx(f, "vinto", "won")
-		} else {
-			it["outcome"] = tx(f, "non vinto", "not won")
 		}
-		items = append(items, it)
 	}
 	// The amounts are those of the lotti it won: a lost tender's money
 	// went to someone else.
 	t := sumLotti(won)
 	params := map[string]any{
-		"cf": s.CF, "names": s.Names, "lotti": items, "outcomeW": tx(f, "Esito", "Outcome"),
+		"cf": s.CF, "names": s.Names,
 		"total": map[string]any{"count": f.integer(t.Count), "awarded": f.money(t.Awarded), "paid": f.money(t.Paid),
 			"bid": f.integer(len(s.lotti))},
 	}
-	words := map[string][2]string{
+	words(f, params, listWords, map[string][2]string{
 		"cfW": {"Codice fiscale", "Fiscal code"}, "namesW": {"Nomi con cui compare", "Names it appears under"},
-		"lottiTitle": {"Lotti a cui ha partecipato o che ha vinto", "Lots it bid for or won"}, "objectW": {"Oggetto", "Object"}, "cigW": {"CIG", "CIG"},
-		"bodyW": {"Ente", "Body"}, "awardedW": {"Aggiudicato", "Awarded"}, "paidW": {"Pagato", "Paid"},
-		"totalW": {"Totale", "Total"}, "yearW": {"Anno", "Year"}, "allW": {"Tutti i contratti", "All contracts"},
-		"bidW": {"Lotti a cui ha partecipato o che ha vinto", "Lots bid for or won"}, "wonW": {"vinti", "won"},
+		"lottiTitle": {"Lotti a cui ha partecipato o che ha vinto", "Lots it bid for or won"},
+		"bidW":       {"Lotti a cui ha partecipato o che ha vinto", "Lots bid for or won"}, "wonW": {"vinti", "won"},
 		"bidNote": {"Sono elencati, in tutti gli enti del portale, i lotti che l'operatore ha vinto e quelli a cui ha partecipato senza vincere; gli importi del totale sono quelli dei lotti vinti.",
 			"Listed are, across every body of the portal, the lots this supplier won and those it bid for without winning; the total's amounts are those of the lots won."},
-	}
-	for k, v := range words {
-		params[k] = tx(f, v[0], v[1])
-	}
-	return frontMatter{
+	})
+	head := frontMatter{
 		Title:  fmt.Sprintf("%s %s", tx(f, "Fornitore", "Supplier"), cmp.Or(strings.Join(s.Names, " / "), s.CF)),
 		Layout: "fornitore",
 		Params: params,
 	}
+	outcome := func(l *lotto) string {
+		if s.won[l] {
+			return tx(f, "vinto", "won")
+		}
+		return tx(f, "non vinto", "not won")
+	}
+	dir := strings.TrimSuffix(supplierURL(s.CF), "/")
+	w.listPages(add, f, dir, ls, head, listOptions{withBody: true, outcome: outcome, outcomeW: tx(f, "Esito", "Outcome")})
 }
 
 func blank(s string) int {
