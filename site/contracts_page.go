@@ -27,7 +27,7 @@ func (w *writer) contractPages(add func(key, rel, lang string, fm frontMatter), 
 	}
 	add("contratti", "contratti/_index", f.lang, w.contractsIndex(f, c))
 	for _, l := range c.lotti {
-		add("contratti/lotti/"+l.ID, "contratti/lotti/"+l.ID, f.lang, w.lottoPage(f, l))
+		w.stampLotto(f, l)
 	}
 	for _, s := range c.suppliers {
 		w.supplierPages(add, f, s)
@@ -186,96 +186,6 @@ func (w *writer) contractsIndex(f formatter, c *contracts) frontMatter {
 func parseDay(s string) (time.Time, bool) {
 	t, err := time.Parse("2006-01-02", s)
 	return t, err == nil
-}
-
-// lottoPage is one lotto: what it is, who bid and won, the amounts and
-// dates, and where in the source file it comes from.
-func (w *writer) lottoPage(f formatter, l *lotto) frontMatter {
-	winners := partyList(f, l, l.Winners, false)
-	bids := partyList(f, l, l.Bids, true)
-	date := func(s string) string {
-		if t, ok := parseDay(s); ok {
-			return f.date(t)
-		}
-		return cmp.Or(s, "–")
-	}
-	var fl []string
-	for _, fg := range flags() {
-		if fg.test(l, w.today()) {
-			fl = append(fl, fg.label.In(f.lang)+": "+fg.about.In(f.lang))
-		}
-	}
-	params := map[string]any{
-		"cig": cmp.Or(l.CIG, "–"), "object": l.Object, "body": l.Body, "bodyCF": l.BodyCF, "bodyURL": l.group.page(), "comuneURL": l.group.URL,
-		"proc":    cmp.Or(l.Proc, tx(f, "Procedura non indicata", "Procedure not stated")),
-		"bidders": f.integer(l.bidders()), "winners": winners, "bids": bids, "hasBids": l.hasBids,
-		"awarded": amountOr(f, l.Awarded, l.HasAwarded), "paid": amountOr(f, l.Paid, l.HasPaid),
-		"start": date(l.Start), "end": date(l.End), "year": cmp.Or(l.Year, "–"),
-		"dataset": l.Dataset.Dataset.Title.In(f.lang), "datasetURL": datasetURL(l.Dataset.Dataset.ID),
-		"file": l.File, "line": l.Line, "flags": fl,
-	}
-	if ps := lottoProjects(l); ps != nil {
-		params["projects"] = ps
-	}
-	if l.XMLFile != "" {
-		params["xmlSource"] = fmt.Sprintf("%s:%d", l.XMLFile, l.Line)
-	}
-	if l.CIG == "" || l.CIG == noCIG {
-		params["noCIG"] = tx(f, "Il contratto non ha un CIG: la pagina è identificata dal dataset e dalla riga del file.", "The contract has no CIG: the page is identified by the dataset and the file's line.")
-	}
-	words := map[string][2]string{
-		"factsTitle": {"Dati del lotto", "Lot details"}, "objectW": {"Oggetto", "Object"}, "cigW": {"CIG", "CIG"}, "bodyW": {"Stazione appaltante", "Contracting body"},
-		"procW": {"Procedura", "Procedure"}, "biddersW": {"Numero di offerenti", "Number of bidders"},
-		"winnersW": {"Aggiudicatari", "Winners"}, "noWinners": {"Nessun aggiudicatario nel file.", "No winner in the file."},
-		"bidsW": {"Partecipanti", "Bidders"}, "noBids": {"Nessun partecipante nel file.", "No bidder in the file."},
-		"wonW":     {"aggiudicatario", "winner"},
-		"awardedW": {"Importo aggiudicato", "Amount awarded"}, "paidW": {"Somme pagate", "Sums paid"},
-		"startW": {"Inizio", "Start"}, "endW": {"Ultimazione", "Completion"}, "yearW": {"Anno", "Year"},
-		"sourceW": {"Fonte", "Source"}, "lineW": {"riga", "line"}, "fileW": {"file", "file"}, "fileLineW": {"file:riga", "file:line"},
-		"flagsTitle": {"Segnali da verificare", "Red flags"}, "allW": {"Tutti i contratti", "All contracts"},
-		"comuneW": {"scheda del comune", "page of the municipality"}, "projectW": {"Progetto", "Project"},
-	}
-	for k, v := range words {
-		params[k] = tx(f, v[0], v[1])
-	}
-	return frontMatter{
-		Title:  fmt.Sprintf("%s %s", tx(f, "Lotto", "Lot"), cmp.Or(l.CIG, l.ID)) + titleTail(l.Object),
-		Layout: "lotto",
-		Params: params,
-	}
-}
-
-// partyList is a lotto's parties for its page: one entry per party alone
-// or per grouping, whose members are listed together with their roles.
-// A party without a fiscal code has no supplier page: only its name.
-func partyList(f formatter, l *lotto, ps []winner, markWon bool) []map[string]any {
-	var out []map[string]any
-	at := map[int]int{}
-	for _, p := range ps {
-		m := map[string]any{"name": cmp.Or(p.Name, p.CF), "cf": p.CF, "role": p.Role}
-		if p.CF != "" {
-			m["url"] = supplierURL(p.CF)
-		}
-		if p.Group == 0 {
-			e := map[string]any{"members": []map[string]any{m}}
-			if markWon && l.won(p) {
-				e["won"] = true
-			}
-			out = append(out, e)
-			continue
-		}
-		i, ok := at[p.Group]
-		if !ok {
-			i = len(out)
-			at[p.Group] = i
-			out = append(out, map[string]any{"group": fmt.Sprintf("%s %d", tx(f, "Raggruppamento", "Grouping"), p.Group), "members": []map[string]any{}})
-		}
-		out[i]["members"] = append(out[i]["members"].([]map[string]any), m)
-		if markWon && l.won(p) {
-			out[i]["won"] = true
-		}
-	}
-	return out
 }
 
 func titleTail(s string) string {

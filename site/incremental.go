@@ -79,15 +79,20 @@ func projectHash(base string, portal []byte) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// plan hashes every group and returns the new manifest and the groups to
-// render: all of them when there is no usable manifest of a previous
-// render in out, else those whose content changed.
-func plan(groups []group, prev *manifest, project, out string) (*manifest, []group) {
-	cur := &manifest{Version: manifestVersion, Project: project, Groups: make(map[string]renderedAs, len(groups))}
-	full := prev == nil || prev.Project != project
-	if _, err := os.Stat(filepath.Join(out, "index.html")); err != nil {
-		full = true
+// renderAll reports whether every page must be rendered: when there is no
+// usable manifest of a previous render in out.
+func renderAll(prev *manifest, project, out string) bool {
+	if prev == nil || prev.Project != project {
+		return true
 	}
+	_, err := os.Stat(filepath.Join(out, "index.html"))
+	return err != nil
+}
+
+// plan hashes every group and returns the new manifest and the groups to
+// render: all of them when full, else those whose content changed.
+func plan(groups []group, prev *manifest, project string, full bool) (*manifest, []group) {
+	cur := &manifest{Version: manifestVersion, Project: project, Groups: make(map[string]renderedAs, len(groups))}
 	var todo []group
 	for _, g := range groups {
 		h := sha256.New()

@@ -43,6 +43,9 @@ type frontMatter struct {
 type writer struct {
 	m   *model
 	loc *time.Location
+	// stamps are the pages laid out to be stamped (stamp.go), not
+	// rendered by Hugo.
+	stamps []stampJob
 }
 
 func stamp(t time.Time) string {

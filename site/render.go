@@ -104,18 +104,38 @@ func Render(ctx context.Context, b *catalog.Build, outDir string, log *slog.Logg
 	if err != nil {
 		return Stats{}, fmt.Errorf("site: %w", err)
 	}
-	// The pages are laid out: the contracts read for them (a Province's
-	// 150,000 lotti with their parties) need not stay in memory while
-	// Hugo renders.
-	m.con = nil
 	prev := readManifest(out)
-	cur, todo := plan(groups, prev, projectHash(base, portal), out)
-	if err := removeStale(out, prev, cur); err != nil {
-		return Stats{}, fmt.Errorf("site: %w", err)
-	}
+	project := projectHash(base, portal)
+	full := renderAll(prev, project, out)
+	cur, todo := plan(groups, prev, project, full)
 	st := Stats{}
 	for _, g := range groups {
 		st.Pages += len(g.pages)
+	}
+	if len(w.stamps) > 0 {
+		frames, err := renderFrames(work, out, base, groups, log)
+		if err != nil {
+			return Stats{}, fmt.Errorf("site: hugo: %w", err)
+		}
+		stamped, n, err := stampAll(ctx, out, base, w.stamps, frames, prev, cur, full)
+		if err != nil {
+			return Stats{}, fmt.Errorf("site: %w", err)
+		}
+		for _, g := range stamped {
+			st.Pages += len(g.pages)
+		}
+		st.Rendered += n
+		st.Files += n
+		groups = append(groups, stamped...)
+		log.Debug("pages stamped", "pages", len(w.stamps), "written", n, "took", time.Since(start).Round(time.Millisecond))
+	}
+	// The pages are laid out and stamped: the contracts read for them (a
+	// Province's 150,000 lotti with their parties) need not stay in memory
+	// while Hugo renders.
+	m.con = nil
+	w.stamps = nil
+	if err := removeStale(out, prev, cur); err != nil {
+		return Stats{}, fmt.Errorf("site: %w", err)
 	}
 	written := &fileSet{names: map[string]bool{}}
 	for _, chunk := range chunks(todo, chunkPages, chunkBytes) {
@@ -136,7 +156,7 @@ func Render(ctx context.Context, b *catalog.Build, outDir string, log *slog.Logg
 			st.Rendered += len(g.pages)
 		}
 	}
-	st.Files = written.len()
+	st.Files += written.len()
 	// Hugo as a library does not copy static files (the hugo command
 	// does), so they are copied here.
 	static, err := copyStatic(out)
