@@ -84,11 +84,11 @@ type listOptions struct {
 func (w *writer) listPages(add func(key, rel, lang string, fm frontMatter), f formatter, dir string, ls []*lotto, head frontMatter, opt listOptions) {
 	total := max(1, (len(ls)+listPage-1)/listPage)
 	for p := 1; p <= total; p++ {
-		var items []map[string]any
+		var items []lottoRow
 		for _, l := range ls[(p-1)*listPage : min(len(ls), p*listPage)] {
 			it := w.lottoItem(f, l)
 			if opt.outcome != nil {
-				it["outcome"] = opt.outcome(l)
+				it.Outcome = opt.outcome(l)
 			}
 			items = append(items, it)
 		}
@@ -222,12 +222,12 @@ func (w *writer) flagsPages(add func(key, rel, lang string, fm frontMatter), f f
 		}
 		e := map[string]any{"slug": fg.slug, "label": fg.label.In(f.lang), "about": fg.about.In(f.lang),
 			"count": flagCount(f, fg, len(hit), len(ls))}
-		var items []map[string]any
+		var items []lottoRow
 		for _, l := range hit[:min(flagList, len(hit))] {
 			// Objects cut as on the search pages: five lists share a page.
 			it := w.lottoItem(f, l)
 			if r := []rune(l.Object); len(r) > searchName {
-				it["object"] = string(r[:searchName-1]) + "…"
+				it.Object = string(r[:searchName-1]) + "…"
 			}
 			items = append(items, it)
 		}
