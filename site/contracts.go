@@ -3,9 +3,11 @@ package site
 import (
 	"cmp"
 	"fmt"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/provincia-como/opendata/pipeline/catalog"
@@ -135,12 +137,16 @@ func (m *model) contracts() (*contracts, error) {
 	buyers := c.byBuyer
 	slugs := map[string]int{}
 	seen := map[string]int{}
+	var ds []*catalog.DatasetState
 	for i := range m.b.Datasets {
-		d := &m.b.Datasets[i]
-		if d.Dataset.Schema != l190Schema || !published(d) {
-			continue
+		if d := &m.b.Datasets[i]; d.Dataset.Schema == l190Schema && published(d) {
+			ds = append(ds, d)
 		}
-		t, err := d.Content()
+	}
+	next, stop := loadAhead(ds, runtime.GOMAXPROCS(0)+1)
+	defer stop()
+	for _, d := range ds {
+		t, err := next()
 		if err != nil {
 			return nil, fmt.Errorf("site: contracts %s: %w", d.Dataset.ID, err)
 		}
@@ -431,4 +437,43 @@ func (m *model) comuneOfBody(cf, name, publisher string) *comune {
 		}
 	}
 	return m.bySlug[want]
+}
+
+// loadAhead reads the tables of ds in the background, up to ahead of them
+// before the one next returns, in order: a Province's ten years are 1,500
+// tables whose decoding is most of the time the contracts take to lay out.
+// stop ends the reading when the caller stops early.
+func loadAhead(ds []*catalog.DatasetState, ahead int) (next func() (*catalog.Table, error), stop func()) {
+	type loaded struct {
+		t   *catalog.Table
+		err error
+	}
+	results := make([]chan loaded, len(ds))
+	for i := range results {
+		results[i] = make(chan loaded, 1)
+	}
+	slots := make(chan struct{}, ahead)
+	done := make(chan struct{})
+	go func() {
+		for i, d := range ds {
+			select {
+			case slots <- struct{}{}:
+			case <-done:
+				return
+			}
+			go func() {
+				t, err := d.Content()
+				results[i] <- loaded{t, err}
+			}()
+		}
+	}()
+	i := 0
+	next = func() (*catalog.Table, error) {
+		r := <-results[i]
+		i++
+		<-slots
+		return r.t, r.err
+	}
+	var once sync.Once
+	return next, func() { once.Do(func() { close(done) }) }
 }

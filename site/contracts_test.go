@@ -397,3 +397,32 @@ func TestContractSearchSplit(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadAhead reads tables ahead in order, gives each table's error with
+// it, and lets a reader stop early.
+func TestLoadAhead(t *testing.T) {
+	var ds []*catalog.DatasetState
+	for i := range 20 {
+		ds = append(ds, &catalog.DatasetState{LoadTable: func() (*catalog.Table, error) {
+			if i == 7 {
+				return nil, fmt.Errorf("table %d damaged", i)
+			}
+			return &catalog.Table{File: fmt.Sprint(i)}, nil
+		}})
+	}
+	next, stop := loadAhead(ds, 3)
+	for i := range 10 {
+		tb, err := next()
+		if i == 7 {
+			if err == nil || err.Error() != "table 7 damaged" {
+				t.Errorf("table 7: err %v", err)
+			}
+			continue
+		}
+		if err != nil || tb.File != fmt.Sprint(i) {
+			t.Errorf("table %d: got %v, %v", i, tb, err)
+		}
+	}
+	stop()
+	stop()
+}
