@@ -3,9 +3,10 @@ package site
 import (
 	"cmp"
 	"fmt"
+	"strconv"
 )
 
-// lottoView is what a lotto's page shows (stamps/lotto.html): what it is,
+// lottoView is what a lotto's page shows (write): what it is,
 // who bid and won, the amounts and dates, and where in the source file it
 // comes from, worded and formatted for the page's language, with its
 // links already resolved (a stamped page has no Hugo to resolve them).
@@ -77,10 +78,11 @@ var lottoWordsIn = map[string]*lottoWords{
 func (w *writer) stampLotto(f formatter, l *lotto) {
 	rel := "contratti/lotti/" + l.ID
 	w.stamps = append(w.stamps, stampJob{
-		key: rel, rel: rel, lang: f.lang, tmpl: "lotto.html",
-		view: func(links linker) (string, any) {
+		key: rel, rel: rel, lang: f.lang,
+		render: func(m markup, links linker) string {
 			v := w.lottoView(f, links, l)
-			return v.Title, v
+			v.write(m)
+			return v.Title
 		},
 	})
 }
@@ -153,4 +155,137 @@ func partyViews(f formatter, links linker, l *lotto, ps []winner, markWon bool) 
 		}
 	}
 	return out
+}
+
+// write writes the lotto's article, compact as Hugo's minifier writes the
+// frame around it.
+func (v *lottoView) write(m markup) {
+	w := v.W
+	m.raw(`<article><h1>`)
+	m.text(v.Title)
+	m.raw(`</h1><p>`)
+	m.link(v.ContractsURL, w.All)
+	m.raw(`</p><section><h2 id="lotto-h">`)
+	m.text(w.Facts)
+	m.raw(`</h2>`)
+	if v.NoCIG != "" {
+		m.raw(`<p>`)
+		m.text(v.NoCIG)
+		m.raw(`</p>`)
+	}
+	m.raw(`<dl class="facts">`)
+	m.fact(w.CIG, func() { m.code(v.CIG) })
+	m.fact(w.Object, func() { m.text(cmp.Or(v.Object, "–")) })
+	m.fact(w.Body, func() {
+		if v.BodyURL != "" {
+			m.link(v.BodyURL, v.Body)
+		} else {
+			m.text(v.Body)
+		}
+		if v.BodyCF != "" {
+			m.raw(` (`)
+			m.code(v.BodyCF)
+			m.raw(`)`)
+		}
+		if v.ComuneURL != "" {
+			m.raw(` · `)
+			m.link(v.ComuneURL, w.Comune)
+		}
+	})
+	m.fact(w.Proc, func() { m.text(v.Proc) })
+	m.fact(w.Bidders, func() { m.text(v.Bidders) })
+	if v.HasBids {
+		m.fact(w.Bids, func() { writeParties(m, "bidders", v.Bids, w.Won, w.NoBids) })
+	}
+	m.fact(w.Winners, func() { writeParties(m, "winners", v.Winners, "", w.NoWinners) })
+	m.fact(w.Awarded, func() { m.text(v.Awarded) })
+	m.fact(w.Paid, func() { m.text(v.Paid) })
+	m.fact(w.Start, func() { m.text(v.Start) })
+	m.fact(w.End, func() { m.text(v.End) })
+	if len(v.Projects) > 0 {
+		m.fact(w.Project, func() {
+			for i, p := range v.Projects {
+				if i > 0 {
+					m.raw(`; `)
+				}
+				m.link(p.URL, p.Title)
+			}
+		})
+	}
+	m.fact(w.Year, func() { m.text(v.Year) })
+	m.fact(w.Source, func() {
+		m.link(v.DatasetURL, v.Dataset)
+		m.raw(` (`)
+		if v.XMLSource != "" {
+			m.text(w.FileLine)
+			m.raw(` `)
+			m.code(v.XMLSource)
+		} else {
+			m.text(w.File)
+			m.raw(` `)
+			m.code(v.File)
+			m.raw(`, `)
+			m.text(w.Line)
+			m.raw(` `)
+			m.text(strconv.Itoa(v.Line))
+		}
+		m.raw(`)`)
+	})
+	m.raw(`</dl></section>`)
+	if len(v.Flags) > 0 {
+		m.raw(`<section><h2 id="lflags-h">`)
+		m.text(w.Flags)
+		m.raw(`</h2><ul>`)
+		for _, fl := range v.Flags {
+			m.raw(`<li>`)
+			m.text(fl)
+			m.raw(`</li>`)
+		}
+		m.raw(`</ul></section>`)
+	}
+	m.raw(`</article>`)
+}
+
+// writeParties writes a list of parties (class bidders or winners), each
+// party alone or a grouping with its members and their roles, won marking
+// a bidder among the winners; none when the list is empty.
+func writeParties(m markup, class string, ps []partyView, won, none string) {
+	if len(ps) == 0 {
+		m.text(none)
+		return
+	}
+	m.raw(`<ul class="` + class + `">`)
+	for _, p := range ps {
+		m.raw(`<li>`)
+		if p.Group != "" {
+			m.text(p.Group)
+			m.raw(`: `)
+		}
+		for i, mb := range p.Members {
+			if i > 0 {
+				m.raw(`; `)
+			}
+			if mb.URL != "" {
+				m.link(mb.URL, mb.Name)
+			} else {
+				m.text(mb.Name)
+			}
+			if mb.CF != "" {
+				m.raw(` (`)
+				m.code(mb.CF)
+				m.raw(`)`)
+			}
+			if mb.Role != "" {
+				m.raw(` – `)
+				m.text(mb.Role)
+			}
+		}
+		if p.Won && won != "" {
+			m.raw(` <strong>(`)
+			m.text(won)
+			m.raw(`)</strong>`)
+		}
+		m.raw(`</li>`)
+	}
+	m.raw(`</ul>`)
 }

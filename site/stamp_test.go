@@ -151,3 +151,17 @@ func TestStampIncremental(t *testing.T) {
 		t.Errorf("an unchanged lotto's page was written again")
 	}
 }
+
+// TestMarkupEscapes checks that data written into a stamped page is
+// escaped, in text and in attributes, and the markup is not.
+func TestMarkupEscapes(t *testing.T) {
+	var b bytes.Buffer
+	m := markup{&b}
+	m.raw(`<p>`)
+	m.link(`/a?x="1"&y='2'`, `<script>alert("x")</script> & 'y'`)
+	m.raw(`</p>`)
+	want := `<p><a href="/a?x=&#34;1&#34;&amp;y=&#39;2&#39;">&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#39;y&#39;</a></p>`
+	if b.String() != want {
+		t.Errorf("got  %s\nwant %s", b.String(), want)
+	}
+}
