@@ -101,7 +101,7 @@ func (w *writer) listPages(add func(key, rel, lang string, fm frontMatter), f fo
 			rel = fmt.Sprintf("%s/page/%d", dir, p)
 		}
 		params := fm.Params
-		params["lotti"] = items
+		params["lotti"] = w.lottiRows(f, items, opt.withBody, opt.outcome != nil)
 		params["pager"] = pager(dir+"/", p, total)
 		params["noBody"] = !opt.withBody
 		if opt.outcome != nil {
@@ -231,7 +231,7 @@ func (w *writer) flagsPages(add func(key, rel, lang string, fm frontMatter), f f
 			}
 			items = append(items, it)
 		}
-		e["lotti"] = items
+		e["lotti"] = w.lottiRows(f, items, false, false)
 		if len(hit) > flagList {
 			dir := strings.TrimSuffix(b.flagsPage(), "/") + "/" + fg.slug
 			e["more"] = dir + "/"

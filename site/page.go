@@ -43,10 +43,15 @@ type frontMatter struct {
 type writer struct {
 	m   *model
 	loc *time.Location
+	// base is the portal's base URL, for the links that Go writes.
+	base string
 	// stamps are the pages laid out to be stamped (stamp.go), not
 	// rendered by Hugo.
 	stamps []stampJob
 }
+
+// linker resolves the links Go writes into a page in lang.
+func (w *writer) linker(lang string) linker { return newLinker(cmp.Or(w.base, "/"), lang) }
 
 func stamp(t time.Time) string {
 	if t.IsZero() {

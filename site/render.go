@@ -99,7 +99,7 @@ func Render(ctx context.Context, b *catalog.Build, outDir string, log *slog.Logg
 	if err != nil {
 		return Stats{}, err
 	}
-	w := &writer{m: m, loc: loc}
+	w := &writer{m: m, loc: loc, base: base}
 	groups, err := w.groups(languages)
 	if err != nil {
 		return Stats{}, fmt.Errorf("site: %w", err)

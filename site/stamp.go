@@ -97,6 +97,13 @@ func (m markup) code(s string) {
 	m.raw(`</code>`)
 }
 
+// cell writes a table cell of text.
+func (m markup) cell(s string) {
+	m.raw(`<td>`)
+	m.text(s)
+	m.raw(`</td>`)
+}
+
 // fact writes a term of a description list and its description.
 func (m markup) fact(term string, desc func()) {
 	m.raw(`<div><dt>`)
