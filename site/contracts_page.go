@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -18,6 +19,56 @@ func tx(f formatter, it, en string) string {
 		return en
 	}
 	return it
+}
+
+// laidOut is one language's contracts pages, laid out.
+type laidOut struct {
+	pages []keyedPage
+	// stamps are the pages to stamp (stamp.go), as stampLotto lays them out.
+	stamps []stampJob
+	err    error
+}
+
+type keyedPage struct {
+	key  string
+	page page
+}
+
+// contractsLaidOut lays out the contracts section in every language at
+// once: its pages are most of a Province's portal, and their layout
+// (front matter encoded and packed) only reads the model, which is built
+// first.
+func (w *writer) contractsLaidOut(langs []string) map[string]*laidOut {
+	out := map[string]*laidOut{}
+	for _, lang := range langs {
+		out[lang] = &laidOut{}
+	}
+	if _, err := w.m.contracts(); err != nil {
+		out[langs[0]].err = err
+		return out
+	}
+	var wg sync.WaitGroup
+	for _, lang := range langs {
+		lo := out[lang]
+		lw := *w // its own list of stamps
+		lw.stamps = nil
+		wg.Go(func() {
+			add := func(key, rel, lang string, fm frontMatter) {
+				p, err := newPage(rel, lang, fm)
+				if err != nil {
+					lo.err = cmp.Or(lo.err, err)
+					return
+				}
+				lo.pages = append(lo.pages, keyedPage{key, p})
+			}
+			if err := lw.contractPages(add, formatter{lang: lang, loc: w.loc}); err != nil {
+				lo.err = cmp.Or(lo.err, err)
+			}
+			lo.stamps = lw.stamps
+		})
+	}
+	wg.Wait()
+	return out
 }
 
 // contractPages adds the section's pages, when the catalog has contracts.

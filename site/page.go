@@ -103,12 +103,7 @@ func (w *writer) groups(langs []string) ([]group, error) {
 	var out []group
 	var first error
 	at := map[string]int{}
-	add := func(key, rel, lang string, fm frontMatter) {
-		p, err := newPage(rel, lang, fm)
-		if err != nil {
-			first = cmp.Or(first, err)
-			return
-		}
+	place := func(key string, p page) {
 		i, ok := at[key]
 		if !ok {
 			i = len(out)
@@ -117,6 +112,15 @@ func (w *writer) groups(langs []string) ([]group, error) {
 		}
 		out[i].pages = append(out[i].pages, p)
 	}
+	add := func(key, rel, lang string, fm frontMatter) {
+		p, err := newPage(rel, lang, fm)
+		if err != nil {
+			first = cmp.Or(first, err)
+			return
+		}
+		place(key, p)
+	}
+	contracts := w.contractsLaidOut(langs)
 	byTitle := w.datasetsByTitle()
 	var attention []*catalog.DatasetState
 	for _, d := range byTitle {
@@ -132,9 +136,11 @@ func (w *writer) groups(langs []string) ([]group, error) {
 		w.paginate(add, f, "comuni", len(w.m.comuni), comuniPage, w.comuniIndex(f), func(i int) map[string]any { return w.comuneItem(f, &w.m.comuni[i]) })
 		w.paginate(add, f, "progetti", len(projects), listPage, w.projectsIndex(f), func(i int) map[string]any { return w.projectItem(f, projects[i]) })
 		w.filterPages(add, f, projects)
-		if err := w.contractPages(add, f); err != nil {
-			first = cmp.Or(first, err)
+		for _, k := range contracts[lang].pages {
+			place(k.key, k.page)
 		}
+		w.stamps = append(w.stamps, contracts[lang].stamps...)
+		first = cmp.Or(first, contracts[lang].err)
 		w.paginate(add, f, "qualita", len(attention), listPage, w.quality(f), func(i int) map[string]any { return w.qualityItem(f, attention[i]) })
 		add("temi", "temi/_index", lang, w.themesIndex(f))
 		for _, th := range w.themes(f) {
