@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bytes"
 	"cmp"
 	"crypto/sha256"
 	"encoding/json"
@@ -75,10 +76,16 @@ type page struct {
 }
 
 func newPage(rel, lang string, fm frontMatter) (page, error) {
-	data, err := json.Marshal(fm)
-	if err != nil {
+	// Without HTML escaping: the rows of the contracts' tables are HTML
+	// (lottiRows), which encoding/json would write \u003c for <, twice the
+	// bytes to encode, pack and parse. It is front matter, not a script.
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(fm); err != nil {
 		return page{}, fmt.Errorf("page %s: %w", rel, err)
 	}
+	data := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 	return page{rel: rel, lang: lang, data: pack(data), sum: sha256.Sum256(data), size: len(data), title: fm.Title, modified: cmp.Or(fm.Lastmod, fm.Date), outputs: fm.Outputs}, nil
 }
 
