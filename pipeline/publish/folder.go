@@ -49,38 +49,40 @@ func (f *Folder) path(key string) (string, error) {
 }
 
 func (f *Folder) List(ctx context.Context) (map[string]Object, error) {
-	objs := make(map[string]Object)
-	err := filepath.WalkDir(f.root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if !d.Type().IsRegular() || strings.HasPrefix(d.Name(), tmpPrefix) {
-			return nil
-		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(f.root, p)
-		if err != nil {
-			return err
-		}
-		objs[filepath.ToSlash(rel)] = folderObject(info)
-		return nil
-	})
+	return f.list(ctx, f.root, false)
+}
+
+// listPrefix lists only the keys under prefix (which ends in "/"), relative
+// to it: the pipeline's state is a few hundred files beside a portal of
+// hundreds of thousands.
+func (f *Folder) listPrefix(ctx context.Context, prefix string) (map[string]Object, error) {
+	p, err := f.path(strings.TrimSuffix(prefix, "/"))
 	if err != nil {
-		return nil, fmt.Errorf("publish: list %s: %w", f.root, err)
+		return nil, err
+	}
+	return f.list(ctx, p, true)
+}
+
+func (f *Folder) list(ctx context.Context, dir string, missingOK bool) (map[string]Object, error) {
+	files, err := walk(ctx, dir, missingOK, nil)
+	if err != nil {
+		return nil, fmt.Errorf("publish: list %s: %w", dir, err)
+	}
+	objs := make(map[string]Object, len(files))
+	for _, st := range files {
+		objs[st.key] = Object{Size: st.size, ETag: folderETag(st.ino, st.mtime)}
 	}
 	return objs, nil
 }
 
-// folderObject derives the ETag from inode and mtime: every Put creates a
+// folderETag derives the ETag from inode and mtime: every Put creates a
 // new inode (temp file and rename), and any rewrite in place moves the mtime.
+func folderETag(ino uint64, mtime int64) string {
+	return fmt.Sprintf("f%x-%x", ino, mtime)
+}
+
 func folderObject(info fs.FileInfo) Object {
-	return Object{Size: info.Size(), ETag: fmt.Sprintf("f%x-%x", inode(info), info.ModTime().UnixNano())}
+	return Object{Size: info.Size(), ETag: folderETag(inode(info), info.ModTime().UnixNano())}
 }
 
 func (f *Folder) Get(ctx context.Context, key string) (io.ReadCloser, error) {
