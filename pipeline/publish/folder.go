@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -102,10 +104,15 @@ func (f *Folder) Put(ctx context.Context, key string, body io.ReadSeeker, size i
 	if err != nil {
 		return Object{}, err
 	}
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return Object{}, fmt.Errorf("publish: put %s: %w", key, err)
+	// Most puts go to a folder that is there: try first, make it after.
+	dir := filepath.Dir(p)
+	tmp, err := createTemp(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return Object{}, fmt.Errorf("publish: put %s: %w", key, err)
+		}
+		tmp, err = createTemp(dir)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(p), tmpPrefix+"*")
 	if err != nil {
 		return Object{}, fmt.Errorf("publish: put %s: %w", key, err)
 	}
@@ -116,11 +123,25 @@ func (f *Folder) Put(ctx context.Context, key string, body io.ReadSeeker, size i
 			os.Remove(tmp.Name())
 		}
 	}()
-	n, err := io.Copy(tmp, body)
+	var n int64
+	if src, ok := body.(*os.File); ok {
+		// Between two files the kernel copies (copy_file_range) without
+		// passing the bytes through here.
+		n, err = tmp.ReadFrom(src)
+	} else {
+		n, err = io.Copy(tmp, body)
+	}
 	if err == nil && n != size {
 		err = fmt.Errorf("wrote %d bytes, expected %d", n, size)
 	}
+	// The temporary file was created 0644; a umask may have taken bits
+	// away. Its inode and time are those the listing will show: a rename
+	// keeps both.
+	var info fs.FileInfo
 	if err == nil {
+		info, err = tmp.Stat()
+	}
+	if err == nil && info.Mode().Perm() != 0o644 {
 		err = tmp.Chmod(0o644)
 	}
 	if cerr := tmp.Close(); err == nil {
@@ -133,11 +154,21 @@ func (f *Folder) Put(ctx context.Context, key string, body io.ReadSeeker, size i
 		return Object{}, fmt.Errorf("publish: put %s: %w", key, err)
 	}
 	done = true
-	info, err := os.Stat(p)
-	if err != nil {
-		return Object{}, fmt.Errorf("publish: put %s: %w", key, err)
-	}
 	return folderObject(info), nil
+}
+
+// createTemp creates an empty file with a fresh name in dir, mode 0644 less
+// the umask: os.CreateTemp's 0600 would cost a chmod per file.
+func createTemp(dir string) (*os.File, error) {
+	for range 100 {
+		name := filepath.Join(dir, tmpPrefix+strconv.FormatUint(rand.Uint64(), 36))
+		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		return f, err
+	}
+	return nil, fmt.Errorf("publish: no free temporary name in %s", dir)
 }
 
 func (f *Folder) Delete(ctx context.Context, keys ...string) error {

@@ -13,10 +13,12 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/net/html"
@@ -383,23 +385,7 @@ func waves(acts []*Action, local map[string]*localFile) {
 	for _, a := range acts {
 		pending[a.Key] = a
 	}
-	deps := make(map[string][]string)
-	for _, a := range acts {
-		if ext := path.Ext(a.Key); ext != ".html" && ext != ".htm" {
-			continue
-		}
-		body, err := os.ReadFile(local[a.Key].path)
-		if err != nil {
-			continue // the upload will report it
-		}
-		for _, l := range pageLinks(a.Key, body) {
-			// Only a link to a new file must wait: an old version of a
-			// changed file is there until its new one replaces it.
-			if d, ok := pending[l]; ok && l != a.Key && d.Reason == "new" {
-				deps[a.Key] = append(deps[a.Key], l)
-			}
-		}
-	}
+	deps := pageDeps(acts, pending, local)
 	keys := make([]string, 0, len(acts))
 	for _, a := range acts {
 		keys = append(keys, a.Key)
@@ -465,16 +451,65 @@ func waves(acts []*Action, local map[string]*localFile) {
 	}
 }
 
+// pageDeps reads the pages to upload, several at a time, and returns for
+// each the new files of the phase it links to. Only a link to a new file
+// must wait: an old version of a changed file is there until its new one
+// replaces it. With no new file in the phase, no page is read.
+func pageDeps(acts []*Action, pending map[string]*Action, local map[string]*localFile) map[string][]string {
+	deps := make(map[string][]string)
+	anyNew := false
+	for _, a := range acts {
+		anyNew = anyNew || a.Reason == "new"
+	}
+	if !anyNew {
+		return deps
+	}
+	var pages []*Action
+	for _, a := range acts {
+		if ext := path.Ext(a.Key); ext == ".html" || ext == ".htm" {
+			pages = append(pages, a)
+		}
+	}
+	found := make([][]string, len(pages))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(len(pages), max(2, runtime.GOMAXPROCS(0))) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(pages); i = int(next.Add(1) - 1) {
+				a := pages[i]
+				r, err := os.Open(local[a.Key].path)
+				if err != nil {
+					continue // the upload will report it
+				}
+				links := pageLinks(a.Key, r)
+				r.Close()
+				for _, l := range links {
+					if d, ok := pending[l]; ok && l != a.Key && d.Reason == "new" {
+						found[i] = append(found[i], l)
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for i, a := range pages {
+		if len(found[i]) > 0 {
+			deps[a.Key] = found[i]
+		}
+	}
+	return deps
+}
+
 // pageLinks returns the keys an HTML page refers to (href, src, srcset and
 // refresh redirects), resolved against the page's own key.
-func pageLinks(key string, body []byte) []string {
+func pageLinks(key string, body io.Reader) []string {
 	var out []string
 	add := func(ref string) {
 		if k, ok := resolve(key, ref); ok {
 			out = append(out, k)
 		}
 	}
-	z := html.NewTokenizer(bytes.NewReader(body))
+	z := html.NewTokenizer(body)
 	for {
 		tt := z.Next()
 		if tt == html.ErrorToken {
