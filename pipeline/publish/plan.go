@@ -475,14 +475,17 @@ func pageDeps(acts []*Action, pending map[string]*Action, local map[string]*loca
 	var wg sync.WaitGroup
 	for range min(len(pages), max(2, runtime.GOMAXPROCS(0))) {
 		wg.Go(func() {
+			var buf bytes.Buffer
 			for i := int(next.Add(1) - 1); i < len(pages); i = int(next.Add(1) - 1) {
 				a := pages[i]
-				r, err := os.Open(local[a.Key].path)
-				if err != nil {
+				buf.Reset()
+				if err := readInto(&buf, local[a.Key].path); err != nil {
 					continue // the upload will report it
 				}
-				links := pageLinks(a.Key, r)
-				r.Close()
+				links, ok := fastLinks(a.Key, buf.Bytes())
+				if !ok {
+					links = pageLinks(a.Key, bytes.NewReader(buf.Bytes()))
+				}
 				for _, l := range links {
 					if d, ok := pending[l]; ok && l != a.Key && d.Reason == "new" {
 						found[i] = append(found[i], l)
@@ -498,6 +501,16 @@ func pageDeps(acts []*Action, pending map[string]*Action, local map[string]*loca
 		}
 	}
 	return deps
+}
+
+func readInto(buf *bytes.Buffer, name string) error {
+	f, err := os.Open(name)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = buf.ReadFrom(f)
+	return err
 }
 
 // pageLinks returns the keys an HTML page refers to (href, src, srcset and
