@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"hash"
 	"io"
 	"net/url"
 	"os"
@@ -98,14 +99,16 @@ type localFile struct {
 	cache string
 }
 
-// scan hashes every file under dir, parallel readers bounded by workers.
+// scan hashes every file under dir, parallel readers bounded by workers;
+// withMD5 adds the MD5 an S3 target needs (a folder target does not: it is
+// a third of the hashing of a first publish).
 // A file whose size, modification time and inode match the hash cache kept
 // in dir/.opendata/ from the last scan is not read again: the cost of a
 // publish grows with what changed, not with the size of the portal. A file
 // replaced by a rename has a new inode, and one rewritten in place a new
 // time; only a rewrite in place that keeps the size and puts the old time
 // back goes unseen.
-func scan(ctx context.Context, dir string, workers int) (map[string]*localFile, error) {
+func scan(ctx context.Context, dir string, workers int, withMD5 bool) (map[string]*localFile, error) {
 	// Files modified from a second before the scan on are not cached: a
 	// rewrite within the same clock tick would keep their time.
 	racy := time.Now().Add(-time.Second).UnixNano()
@@ -120,7 +123,7 @@ func scan(ctx context.Context, dir string, workers int) (map[string]*localFile, 
 	for i, st := range stats {
 		f := &localFile{key: st.key, path: filepath.Join(dir, filepath.FromSlash(st.key)), mtime: st.mtime, ino: st.ino}
 		files[i] = f
-		if c, ok := cache[st.key]; ok && c.Size == st.size && c.MTime == st.mtime && c.Ino == st.ino {
+		if c, ok := cache[st.key]; ok && c.Size == st.size && c.MTime == st.mtime && c.Ino == st.ino && (c.MD5 != nil || !withMD5) {
 			f.size, f.sha, f.md5, f.typ = c.Size, c.SHA256, c.MD5, c.Type
 			f.cache = CacheControl(st.key)
 			hits++
@@ -135,7 +138,7 @@ func scan(ctx context.Context, dir string, workers int) (map[string]*localFile, 
 		wg.Go(func() {
 			buf := make([]byte, 64<<10)
 			for f := range jobs {
-				if err := f.hash(buf); err != nil {
+				if err := f.hash(buf, withMD5); err != nil {
 					errs <- err
 				}
 			}
@@ -211,7 +214,8 @@ func readHashCache(dir string) map[string]hashEntry {
 	return c
 }
 
-// parseHashLine reads `"key"	size	mtime	ino	sha256	md5	"type"`.
+// parseHashLine reads `"key"	size	mtime	ino	sha256	md5	"type"`; the
+// MD5 is "-" when it was not computed.
 func parseHashLine(line []byte) (string, hashEntry, bool) {
 	var e hashEntry
 	fields := bytes.Split(line, []byte{'\t'})
@@ -231,13 +235,15 @@ func parseHashLine(line []byte) (string, hashEntry, bool) {
 	if e.Ino, err = strconv.ParseUint(string(fields[3]), 10, 64); err != nil {
 		return "", e, false
 	}
-	if len(fields[4]) != 64 || len(fields[5]) != 32 {
+	if len(fields[4]) != 64 || (len(fields[5]) != 32 && string(fields[5]) != "-") {
 		return "", e, false
 	}
 	e.SHA256 = string(fields[4])
-	e.MD5 = make([]byte, 16)
-	if _, err := hex.Decode(e.MD5, fields[5]); err != nil {
-		return "", e, false
+	if len(fields[5]) == 32 {
+		e.MD5 = make([]byte, 16)
+		if _, err := hex.Decode(e.MD5, fields[5]); err != nil {
+			return "", e, false
+		}
 	}
 	if e.Type, err = strconv.Unquote(string(fields[6])); err != nil {
 		return "", e, false
@@ -252,7 +258,7 @@ func writeHashCache(dir string, files []*localFile, racy int64) {
 	b := make([]byte, 0, len(hashCacheHeader)+len(files)*200)
 	b = append(b, hashCacheHeader...)
 	for _, f := range files {
-		if f.mtime >= racy || len(f.sha) != 64 || len(f.md5) != 16 {
+		if f.mtime >= racy || len(f.sha) != 64 || (len(f.md5) != 16 && f.md5 != nil) {
 			continue
 		}
 		b = strconv.AppendQuote(b, f.key)
@@ -265,7 +271,11 @@ func writeHashCache(dir string, files []*localFile, racy int64) {
 		b = append(b, '\t')
 		b = append(b, f.sha...)
 		b = append(b, '\t')
-		b = hex.AppendEncode(b, f.md5)
+		if f.md5 == nil {
+			b = append(b, '-')
+		} else {
+			b = hex.AppendEncode(b, f.md5)
+		}
 		b = append(b, '\t')
 		b = strconv.AppendQuote(b, f.typ)
 		b = append(b, '\n')
@@ -281,7 +291,7 @@ func writeHashCache(dir string, files []*localFile, racy int64) {
 }
 
 // hash reads the file once, through buf.
-func (f *localFile) hash(buf []byte) error {
+func (f *localFile) hash(buf []byte, withMD5 bool) error {
 	r, err := os.Open(f.path)
 	if err != nil {
 		return fmt.Errorf("publish: %w", err)
@@ -293,8 +303,13 @@ func (f *localFile) hash(buf []byte) error {
 		return fmt.Errorf("publish: read %s: %w", f.path, err)
 	}
 	head = head[:n]
-	s, m := sha256.New(), md5.New()
-	w := io.MultiWriter(s, m)
+	s := sha256.New()
+	var w io.Writer = s
+	var m hash.Hash
+	if withMD5 {
+		m = md5.New()
+		w = io.MultiWriter(s, m)
+	}
 	w.Write(head)
 	rest, err := io.CopyBuffer(w, struct{ io.Reader }{r}, buf)
 	if err != nil {
@@ -302,7 +317,10 @@ func (f *localFile) hash(buf []byte) error {
 	}
 	f.size = int64(n) + rest
 	f.sha = hex.EncodeToString(s.Sum(nil))
-	f.md5 = m.Sum(nil)
+	f.md5 = nil
+	if m != nil {
+		f.md5 = m.Sum(nil)
+	}
 	f.typ = ContentType(f.key, head)
 	f.cache = CacheControl(f.key)
 	return nil

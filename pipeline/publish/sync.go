@@ -120,15 +120,35 @@ func Sync(ctx context.Context, fromDir string, to Target, opt Options) (Summary,
 		return sum, fmt.Errorf("publish: %s is not a folder", fromDir)
 	}
 
-	local, err := scan(ctx, fromDir, opt.Parallel)
+	// The target is listed while the folder is read: both are mostly
+	// waiting on system calls.
+	var (
+		remote      map[string]Object
+		old         manifest
+		oldRaw      []byte
+		listErr     error
+		manifestErr error
+		wg          sync.WaitGroup
+	)
+	lctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	wg.Go(func() {
+		if remote, listErr = to.List(lctx); listErr == nil {
+			old, oldRaw, manifestErr = readManifest(lctx, to)
+		}
+	})
+	_, isFolder := to.(*Folder)
+	local, err := scan(ctx, fromDir, opt.Parallel, !isFolder)
 	if err != nil {
+		cancel()
+		wg.Wait()
 		return sum, err
 	}
-	remote, err := to.List(ctx)
-	if err != nil {
-		return sum, err
+	wg.Wait()
+	if listErr != nil {
+		return sum, listErr
 	}
-	old, oldRaw, err := readManifest(ctx, to)
+	err = manifestErr
 	if errors.Is(err, errBadManifest) {
 		opt.Log.Warn("publish: manifest unreadable, comparing with the listing only")
 	} else if err != nil {

@@ -2,6 +2,7 @@ package publish
 
 import (
 	"context"
+	"crypto/md5"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -108,7 +109,7 @@ func TestScanReusesHashes(t *testing.T) {
 	built := time.Now().Add(-time.Hour)
 	os.Chtimes(a, built, built)
 	os.Chtimes(b, built, built)
-	first, err := scan(ctx, dir, 2)
+	first, err := scan(ctx, dir, 2, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +123,7 @@ func TestScanReusesHashes(t *testing.T) {
 	later := info.ModTime().Add(time.Minute)
 	os.Chtimes(a, later, later)
 
-	second, err := scan(ctx, dir, 2)
+	second, err := scan(ctx, dir, 2, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,7 +177,7 @@ func TestScanCacheKeys(t *testing.T) {
 				when = time.Now()
 			}
 			os.Chtimes(p, when, when)
-			first, err := scan(ctx, dir, 2)
+			first, err := scan(ctx, dir, 2, true)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -186,7 +187,7 @@ func TestScanCacheKeys(t *testing.T) {
 				b, _ := os.ReadFile(c)
 				os.WriteFile(c, b[:len(b)-5], 0o644)
 			}
-			second, err := scan(ctx, dir, 2)
+			second, err := scan(ctx, dir, 2, true)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -216,6 +217,31 @@ func TestHashCacheRoundTrip(t *testing.T) {
 		e := got[f.key]
 		if e.Size != f.size || e.MTime != f.mtime || e.Ino != f.ino || e.SHA256 != f.sha || string(e.MD5) != string(f.md5) || e.Type != f.typ {
 			t.Errorf("%q: read %+v", f.key, e)
+		}
+	}
+}
+
+// TestScanMD5: a scan for a folder target skips the MD5; a later scan for
+// an S3 target computes it rather than trusting a cache that lacks it.
+func TestScanMD5(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	p := filepath.Join(dir, "a.csv")
+	os.WriteFile(p, []byte("x,y\n1,2\n"), 0o644)
+	built := time.Now().Add(-time.Hour)
+	os.Chtimes(p, built, built)
+	want := md5.Sum([]byte("x,y\n1,2\n"))
+	for i, withMD5 := range []bool{false, true, false} {
+		files, err := scan(ctx, dir, 2, withMD5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := files["a.csv"].md5
+		if withMD5 && string(got) != string(want[:]) {
+			t.Errorf("scan %d with MD5: md5 = %x, want %x", i, got, want)
+		}
+		if !withMD5 && i == 0 && got != nil {
+			t.Errorf("scan %d without MD5: md5 = %x", i, got)
 		}
 	}
 }
