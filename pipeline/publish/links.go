@@ -26,6 +26,7 @@ func fastLinks(key string, b []byte) ([]string, bool) {
 	}
 	n := len(b)
 	i := 0
+	var attrs [][2][]byte
 	for {
 		j := bytes.IndexByte(b[i:], '<')
 		if j < 0 || i+j+1 >= n {
@@ -47,36 +48,42 @@ func fastLinks(key string, b []byte) ([]string, bool) {
 			if isHTMLSpace(b[i]) {
 				i++
 			}
-			var ok bool
 			var href, src, srcset, equiv, content []byte
 			var has uint8 // which of the five were seen: the tokenizer keeps the first
-			i, ok = readAttrs(b, i, func(k, v []byte) bool {
-				var bit uint8
-				var dst *[]byte
-				switch {
-				case equalLower(k, "href"):
-					bit, dst = 1, &href
-				case equalLower(k, "src"):
-					bit, dst = 2, &src
-				case equalLower(k, "srcset"):
-					bit, dst = 4, &srcset
-				case equalLower(k, "http-equiv"):
-					bit, dst = 8, &equiv
-				case equalLower(k, "content"):
-					bit, dst = 16, &content
-				default:
-					return true
+			if i < n && b[i] == '>' {
+				i++ // most tags of a page: <tr>, <td>
+			} else {
+				var ok bool
+				if i, attrs, ok = readAttrs(b, i, attrs[:0]); !ok {
+					return nil, false
 				}
-				if has&bit != 0 {
-					return true
+				for _, a := range attrs {
+					var bit uint8
+					var dst *[]byte
+					switch k := a[0]; {
+					case equalLower(k, "href"):
+						bit, dst = 1, &href
+					case equalLower(k, "src"):
+						bit, dst = 2, &src
+					case equalLower(k, "srcset"):
+						bit, dst = 4, &srcset
+					case equalLower(k, "http-equiv"):
+						bit, dst = 8, &equiv
+					case equalLower(k, "content"):
+						bit, dst = 16, &content
+					default:
+						continue
+					}
+					if has&bit != 0 {
+						continue
+					}
+					has |= bit
+					v, ok := plainValue(a[1])
+					if !ok {
+						return nil, false
+					}
+					*dst = v
 				}
-				has |= bit
-				v, ok := plainValue(v)
-				*dst = v
-				return ok
-			})
-			if !ok {
-				return nil, false
 			}
 			// Same order as pageLinks: the attributes in the order written.
 			// Only href, src and srcset add links, and the tokenizer yields
@@ -133,7 +140,7 @@ func fastLinks(key string, b []byte) ([]string, bool) {
 					i++
 				}
 				var ok bool
-				if i, ok = readAttrs(b, i, nil); !ok {
+				if i, attrs, ok = readAttrs(b, i, attrs[:0]); !ok {
 					return nil, false
 				}
 			default:
@@ -164,10 +171,10 @@ func fastLinks(key string, b []byte) ([]string, bool) {
 }
 
 // readAttrs reads the attributes of a tag from b[i:], after the tag name,
-// to the closing '>', calling attr (when not nil) with each key and raw
-// value; attr returns false to give up. It returns the index after the '>'
-// and false when the page ends inside the tag.
-func readAttrs(b []byte, i int, attr func(k, v []byte) bool) (int, bool) {
+// to the closing '>', appending each non-empty key and its raw value to
+// attrs. It returns the index after the '>', and false when the page ends
+// inside the tag.
+func readAttrs(b []byte, i int, attrs [][2][]byte) (int, [][2][]byte, bool) {
 	n := len(b)
 	skip := func() {
 		for i < n && isHTMLSpace(b[i]) {
@@ -177,10 +184,10 @@ func readAttrs(b []byte, i int, attr func(k, v []byte) bool) (int, bool) {
 	skip()
 	for {
 		if i >= n {
-			return i, false
+			return i, attrs, false
 		}
 		if b[i] == '>' {
-			return i + 1, true
+			return i + 1, attrs, true
 		}
 		// The key: up to a space, '/', '>' or a '=' that is not its first
 		// character.
@@ -197,13 +204,13 @@ func readAttrs(b []byte, i int, attr func(k, v []byte) bool) (int, bool) {
 			i++
 		}
 		if i >= n {
-			return i, false
+			return i, attrs, false
 		}
 		key := b[ks:i]
 		var val []byte
 		skip()
 		if i >= n {
-			return i, false
+			return i, attrs, false
 		}
 		switch b[i] {
 		case '/':
@@ -212,14 +219,14 @@ func readAttrs(b []byte, i int, attr func(k, v []byte) bool) (int, bool) {
 			i++
 			skip()
 			if i >= n {
-				return i, false
+				return i, attrs, false
 			}
 			switch q := b[i]; q {
 			case '>':
 			case '\'', '"':
 				k := bytes.IndexByte(b[i+1:], q)
 				if k < 0 {
-					return i, false
+					return i, attrs, false
 				}
 				val = b[i+1 : i+1+k]
 				i += k + 2
@@ -229,7 +236,7 @@ func readAttrs(b []byte, i int, attr func(k, v []byte) bool) (int, bool) {
 					i++
 				}
 				if i >= n {
-					return i, false
+					return i, attrs, false
 				}
 				val = b[vs:i]
 				if isHTMLSpace(b[i]) {
@@ -237,8 +244,8 @@ func readAttrs(b []byte, i int, attr func(k, v []byte) bool) (int, bool) {
 				}
 			}
 		}
-		if len(key) > 0 && attr != nil && !attr(key, val) {
-			return i, false
+		if len(key) > 0 {
+			attrs = append(attrs, [2][]byte{key, val})
 		}
 		skip()
 	}
@@ -262,7 +269,25 @@ func plainValue(v []byte) ([]byte, bool) {
 // rawTag is the lower-case name of a tag whose content the tokenizer takes
 // as text, or "".
 func rawTag(name []byte) string {
-	for _, t := range []string{"script", "style", "title", "textarea", "iframe", "noscript", "noembed", "noframes", "xmp", "plaintext"} {
+	if len(name) < 3 || len(name) > 9 {
+		return ""
+	}
+	var cands []string
+	switch name[0] | 0x20 {
+	case 's':
+		cands = []string{"script", "style"}
+	case 't':
+		cands = []string{"title", "textarea"}
+	case 'i':
+		cands = []string{"iframe"}
+	case 'n':
+		cands = []string{"noscript", "noembed", "noframes"}
+	case 'x':
+		cands = []string{"xmp"}
+	case 'p':
+		cands = []string{"plaintext"}
+	}
+	for _, t := range cands {
 		if equalLower(name, t) {
 			return t
 		}
