@@ -162,7 +162,7 @@ func (f *Folder) Put(ctx context.Context, key string, body io.ReadSeeker, size i
 func createTemp(dir string) (*os.File, error) {
 	for range 100 {
 		name := filepath.Join(dir, tmpPrefix+strconv.FormatUint(rand.Uint64(), 36))
-		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		f, err := openFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 		if errors.Is(err, fs.ErrExist) {
 			continue
 		}

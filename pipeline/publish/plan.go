@@ -218,14 +218,23 @@ func readHashCache(dir string) map[string]hashEntry {
 // MD5 is "-" when it was not computed.
 func parseHashLine(line []byte) (string, hashEntry, bool) {
 	var e hashEntry
-	fields := bytes.Split(line, []byte{'\t'})
-	if len(fields) != 7 {
+	var fields [7][]byte
+	for i := range fields {
+		if i == len(fields)-1 {
+			fields[i] = line
+			break
+		}
+		j := bytes.IndexByte(line, '\t')
+		if j < 0 {
+			return "", e, false
+		}
+		fields[i], line = line[:j], line[j+1:]
+	}
+	key, ok := unquoteCache(fields[0])
+	if !ok {
 		return "", e, false
 	}
-	key, err := strconv.Unquote(string(fields[0]))
-	if err != nil {
-		return "", e, false
-	}
+	var err error
 	if e.Size, err = strconv.ParseInt(string(fields[1]), 10, 64); err != nil {
 		return "", e, false
 	}
@@ -245,10 +254,20 @@ func parseHashLine(line []byte) (string, hashEntry, bool) {
 			return "", e, false
 		}
 	}
-	if e.Type, err = strconv.Unquote(string(fields[6])); err != nil {
+	if e.Type, ok = unquoteCache(fields[6]); !ok {
 		return "", e, false
 	}
 	return key, e, true
+}
+
+// unquoteCache reads a string written by strconv.AppendQuote, quickly when it
+// holds no escape.
+func unquoteCache(q []byte) (string, bool) {
+	if len(q) >= 2 && q[0] == '"' && q[len(q)-1] == '"' && bytes.IndexByte(q, '\\') < 0 && bytes.IndexByte(q[1:len(q)-1], '"') < 0 {
+		return string(q[1 : len(q)-1]), true
+	}
+	s, err := strconv.Unquote(string(q))
+	return s, err == nil
 }
 
 // writeHashCache saves the scan, but for the files modified since racy (Unix
@@ -292,7 +311,7 @@ func writeHashCache(dir string, files []*localFile, racy int64) {
 
 // hash reads the file once, through buf.
 func (f *localFile) hash(buf []byte, withMD5 bool) error {
-	r, err := os.Open(f.path)
+	r, err := openFile(f.path, os.O_RDONLY, 0)
 	if err != nil {
 		return fmt.Errorf("publish: %w", err)
 	}
@@ -522,7 +541,7 @@ func pageDeps(acts []*Action, pending map[string]*Action, local map[string]*loca
 }
 
 func readInto(buf *bytes.Buffer, name string) error {
-	f, err := os.Open(name)
+	f, err := openFile(name, os.O_RDONLY, 0)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // fileStat is what a walk learns of a regular file.
@@ -38,50 +39,69 @@ func walk(ctx context.Context, root string, missingOK bool, skipDir func(key str
 		}
 		return nil, err
 	}
+	// Each worker goes down its own stack of directories and hands half of
+	// it over only when another worker is idle: a shared queue with a lock
+	// taken per directory costs more than the directory.
 	var (
 		mu      sync.Mutex
 		cond    = sync.NewCond(&mu)
-		queue   = []string{""} // directory keys still to read
-		busy    int            // workers reading a directory
+		queue   = []string{""} // directories handed over
+		busy    int            // workers with directories of their own
+		idle    atomic.Int32   // workers waiting for work
 		firstEr error
 		out     [][]fileStat
 	)
 	worker := func() {
 		var mine []fileStat
+		var stack []string
 		defer func() {
 			mu.Lock()
 			out = append(out, mine)
 			mu.Unlock()
 		}()
 		for {
-			mu.Lock()
-			for len(queue) == 0 && busy > 0 && firstEr == nil {
-				cond.Wait()
-			}
-			if len(queue) == 0 || firstEr != nil {
-				cond.Broadcast()
+			if len(stack) == 0 {
+				mu.Lock()
+				for len(queue) == 0 && busy > 0 && firstEr == nil {
+					idle.Add(1)
+					cond.Wait()
+					idle.Add(-1)
+				}
+				if len(queue) == 0 || firstEr != nil {
+					cond.Broadcast()
+					mu.Unlock()
+					return
+				}
+				stack = append(stack, queue[len(queue)-1])
+				queue = queue[:len(queue)-1]
+				busy++
 				mu.Unlock()
-				return
 			}
-			dir := queue[len(queue)-1]
-			queue = queue[:len(queue)-1]
-			busy++
-			mu.Unlock()
-
+			dir := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
 			files, subdirs, err := readDir(root, dir, skipDir)
 			if err == nil {
 				err = ctx.Err()
 			}
 			mine = append(mine, files...)
-
-			mu.Lock()
-			busy--
-			if err != nil && firstEr == nil {
-				firstEr = err
+			stack = append(stack, subdirs...)
+			if err != nil || len(stack) == 0 || (len(stack) > 1 && idle.Load() > 0) {
+				mu.Lock()
+				if err != nil && firstEr == nil {
+					firstEr = err
+				}
+				if len(stack) > 1 && firstEr == nil {
+					half := len(stack) / 2
+					queue = append(queue, stack[:half]...)
+					stack = append(stack[:0], stack[half:]...)
+				}
+				if len(stack) == 0 || firstEr != nil {
+					stack = stack[:0]
+					busy--
+				}
+				cond.Broadcast()
+				mu.Unlock()
 			}
-			queue = append(queue, subdirs...)
-			cond.Broadcast()
-			mu.Unlock()
 		}
 	}
 	var wg sync.WaitGroup
@@ -112,7 +132,7 @@ func readDir(root, dir string, skipDir func(string) bool) (files []fileStat, sub
 		p = filepath.Join(root, filepath.FromSlash(dir))
 		prefix = dir + "/"
 	}
-	d, err := os.Open(p)
+	d, err := openFile(p, os.O_RDONLY, 0)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -31,6 +32,7 @@ func runFolder(ctx context.Context, args []string) error {
 	del := fs.Int("delete", 100, "files deleted before the third publish")
 	parallel := fs.Int("parallel", 0, "uploads in flight (0: the publisher's default)")
 	keep := fs.Bool("keep", false, "keep the work folder")
+	verbose := fs.Bool("v", false, "log the publisher's steps and their times")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the publishes to this file")
 	profileWarm := fs.Bool("profile-warm", false, "profile only the publishes after the first")
 	fs.Parse(args)
@@ -85,6 +87,9 @@ func runFolder(ctx context.Context, args []string) error {
 		return err
 	}
 	opt := publish.Options{Parallel: *parallel}
+	if *verbose {
+		opt.Log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
 	step := func(name string) error {
 		t0 := time.Now()
 		sum, err := publish.Sync(ctx, src, target, opt)
