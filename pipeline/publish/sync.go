@@ -208,7 +208,7 @@ func Sync(ctx context.Context, fromDir string, to Target, opt Options) (Summary,
 		sum.Bytes += e.Size
 		unchanged[k] = e
 	}
-	opt.Log.Debug("publish: uploaded", "until", time.Since(start))
+	opt.Log.Debug("publish: uploads done", "until", time.Since(start))
 	var delErr error
 	if upErr == nil {
 		delErr = runDeletes(ctx, to, deletes)
@@ -230,7 +230,7 @@ func Sync(ctx context.Context, fromDir string, to Target, opt Options) (Summary,
 			}
 		}
 	}
-	opt.Log.Debug("publish: deleted", "until", time.Since(start))
+	opt.Log.Debug("publish: deletions done", "until", time.Since(start))
 	var manErr error
 	if raw := next.encode(); !bytes.Equal(raw, oldRaw) {
 		meta := Meta{ContentType: "application/json", CacheControl: "no-store"}
