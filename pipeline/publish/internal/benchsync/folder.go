@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
+	iofs "io/fs"
 	"log/slog"
 	"math/rand/v2"
 	"os"
@@ -33,6 +35,7 @@ func runFolder(ctx context.Context, args []string) error {
 	parallel := fs.Int("parallel", 0, "uploads in flight (0: the publisher's default)")
 	keep := fs.Bool("keep", false, "keep the work folder")
 	verbose := fs.Bool("v", false, "log the publisher's steps and their times")
+	verify := fs.Bool("verify", false, "check after each publish that the target holds the portal's files, byte for byte, and nothing else")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the publishes to this file")
 	profileWarm := fs.Bool("profile-warm", false, "profile only the publishes after the first")
 	fs.Parse(args)
@@ -88,7 +91,7 @@ func runFolder(ctx context.Context, args []string) error {
 	}
 	opt := publish.Options{Parallel: *parallel}
 	if *verbose {
-		opt.Log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		opt.Log = slog.New(stepsOnly{slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug})})
 	}
 	step := func(name string) error {
 		t0 := time.Now()
@@ -103,6 +106,12 @@ func runFolder(ctx context.Context, args []string) error {
 		t2 := time.Now()
 		fmt.Printf("%-10s sync %6.2f s  push-state %5.2f s  total %6.2f s  (%s)\n", name,
 			t1.Sub(t0).Seconds(), t2.Sub(t1).Seconds(), t2.Sub(t0).Seconds(), sum)
+		if *verify {
+			if err := sameTree(src, dst); err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+			fmt.Printf("%-10s verified: the target matches the portal\n", name)
+		}
 		return nil
 	}
 	if err := step("cold"); err != nil {
@@ -264,6 +273,68 @@ func (g *portal) mutate(change, del int) error {
 		k := (i*7 + 3) % g.pages
 		if err := os.Remove(filepath.Join(g.root, filepath.FromSlash(g.key(g.pages-1-k)))); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// stepsOnly drops the publisher's line per uploaded file, keeping the
+// lines that time its steps.
+type stepsOnly struct{ slog.Handler }
+
+func (h stepsOnly) Handle(ctx context.Context, r slog.Record) error {
+	perFile := false
+	r.Attrs(func(a slog.Attr) bool {
+		perFile = perFile || a.Key == "key"
+		return !perFile
+	})
+	if perFile {
+		return nil
+	}
+	return h.Handler.Handle(ctx, r)
+}
+
+// sameTree checks that every file of src is in dst with the same bytes and
+// that dst has no other file, the publisher's .opendata/ folders aside.
+func sameTree(src, dst string) error {
+	files := func(root string) (map[string]bool, error) {
+		out := map[string]bool{}
+		err := filepath.WalkDir(root, func(p string, d iofs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() && d.Name() == ".opendata" {
+				return filepath.SkipDir
+			}
+			if d.Type().IsRegular() {
+				rel, _ := filepath.Rel(root, p)
+				out[rel] = true
+			}
+			return nil
+		})
+		return out, err
+	}
+	a, err := files(src)
+	if err != nil {
+		return err
+	}
+	b, err := files(dst)
+	if err != nil {
+		return err
+	}
+	for k := range a {
+		if !b[k] {
+			return fmt.Errorf("%s missing from the target", k)
+		}
+		x, err1 := os.ReadFile(filepath.Join(src, k))
+		y, err2 := os.ReadFile(filepath.Join(dst, k))
+		if err1 != nil || err2 != nil || !bytes.Equal(x, y) {
+			return fmt.Errorf("%s differs in the target (%v, %v)", k, err1, err2)
+		}
+	}
+	for k := range b {
+		if !a[k] {
+			return fmt.Errorf("%s is in the target only", k)
 		}
 	}
 	return nil
