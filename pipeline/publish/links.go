@@ -85,10 +85,9 @@ func fastLinks(key string, b []byte) ([]string, bool) {
 					*dst = v
 				}
 			}
-			// Same order as pageLinks: the attributes in the order written.
-			// Only href, src and srcset add links, and the tokenizer yields
-			// them in document order; the order of the keys does not
-			// matter to the caller, only the set.
+			// Within a tag the links come href, src, srcset, refresh, not
+			// in the order written as from pageLinks: the caller uses them
+			// as a set.
 			if has&1 != 0 {
 				add(string(href))
 			}
