@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -83,6 +84,7 @@ func TestConformance(t *testing.T) {
 		{"changes behind the manifest", testOutOfBand},
 		{"lost manifest", testLostManifest},
 		{"large file", testLargeFile},
+		{"sub lists its prefix only", testSubList},
 	}
 	for _, kind := range targetKinds {
 		t.Run(kind.name, func(t *testing.T) {
@@ -372,4 +374,48 @@ func (c *countingTarget) Create(ctx context.Context, key string, body []byte, me
 		return errNoCreate
 	}
 	return cr.Create(ctx, key, body, meta)
+}
+
+// testSubList: a Sub lists the keys under its prefix, relative to it, and
+// nothing else, nor a key that merely starts like the prefix; it is the same
+// listing the whole target gives, filtered.
+func testSubList(t *testing.T, tt testTarget) {
+	ctx := context.Background()
+	put := func(tg Target, key string) {
+		t.Helper()
+		if _, err := tg.Put(ctx, key, strings.NewReader(key), int64(len(key)), Meta{ContentType: "text/plain"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, k := range []string{"index.html", ".opendata/state/a.json", ".opendata/state/v/b.json", ".opendata/stateless.json", ".opendata/manifest.json"} {
+		put(tt.tg, k)
+	}
+	st := Sub(tt.tg, StatePrefix)
+	put(st, "v/c.json")
+	got, err := st.List(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := tt.tg.List(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]Object{}
+	for k, o := range all {
+		if rest, ok := strings.CutPrefix(k, StatePrefix); ok {
+			want[rest] = o
+		}
+	}
+	if len(want) != 3 || len(got) != len(want) {
+		t.Fatalf("Sub.List = %v, want %v", got, want)
+	}
+	for k, o := range want {
+		if got[k] != o {
+			t.Errorf("Sub.List[%q] = %v, want %v", k, got[k], o)
+		}
+	}
+	empty, err := Sub(tt.tg, "nothing/here").List(ctx)
+	if err != nil || len(empty) != 0 {
+		t.Errorf("an empty prefix lists %v, %v", empty, err)
+	}
 }

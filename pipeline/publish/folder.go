@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -49,38 +51,40 @@ func (f *Folder) path(key string) (string, error) {
 }
 
 func (f *Folder) List(ctx context.Context) (map[string]Object, error) {
-	objs := make(map[string]Object)
-	err := filepath.WalkDir(f.root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if !d.Type().IsRegular() || strings.HasPrefix(d.Name(), tmpPrefix) {
-			return nil
-		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(f.root, p)
-		if err != nil {
-			return err
-		}
-		objs[filepath.ToSlash(rel)] = folderObject(info)
-		return nil
-	})
+	return f.list(ctx, f.root, false)
+}
+
+// listPrefix lists only the keys under prefix (which ends in "/"), relative
+// to it: the pipeline's state is a few hundred files beside a portal of
+// hundreds of thousands.
+func (f *Folder) listPrefix(ctx context.Context, prefix string) (map[string]Object, error) {
+	p, err := f.path(strings.TrimSuffix(prefix, "/"))
 	if err != nil {
-		return nil, fmt.Errorf("publish: list %s: %w", f.root, err)
+		return nil, err
+	}
+	return f.list(ctx, p, true)
+}
+
+func (f *Folder) list(ctx context.Context, dir string, missingOK bool) (map[string]Object, error) {
+	files, err := walk(ctx, dir, missingOK, nil)
+	if err != nil {
+		return nil, fmt.Errorf("publish: list %s: %w", dir, err)
+	}
+	objs := make(map[string]Object, len(files))
+	for _, st := range files {
+		objs[st.key] = Object{Size: st.size, ETag: folderETag(st.ino, st.mtime)}
 	}
 	return objs, nil
 }
 
-// folderObject derives the ETag from inode and mtime: every Put creates a
+// folderETag derives the ETag from inode and mtime: every Put creates a
 // new inode (temp file and rename), and any rewrite in place moves the mtime.
+func folderETag(ino uint64, mtime int64) string {
+	return fmt.Sprintf("f%x-%x", ino, mtime)
+}
+
 func folderObject(info fs.FileInfo) Object {
-	return Object{Size: info.Size(), ETag: fmt.Sprintf("f%x-%x", inode(info), info.ModTime().UnixNano())}
+	return Object{Size: info.Size(), ETag: folderETag(inode(info), info.ModTime().UnixNano())}
 }
 
 func (f *Folder) Get(ctx context.Context, key string) (io.ReadCloser, error) {
@@ -100,10 +104,15 @@ func (f *Folder) Put(ctx context.Context, key string, body io.ReadSeeker, size i
 	if err != nil {
 		return Object{}, err
 	}
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return Object{}, fmt.Errorf("publish: put %s: %w", key, err)
+	// Most puts go to a folder that is there: try first, make it after.
+	dir := filepath.Dir(p)
+	tmp, err := createTemp(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return Object{}, fmt.Errorf("publish: put %s: %w", key, err)
+		}
+		tmp, err = createTemp(dir)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(p), tmpPrefix+"*")
 	if err != nil {
 		return Object{}, fmt.Errorf("publish: put %s: %w", key, err)
 	}
@@ -114,11 +123,25 @@ func (f *Folder) Put(ctx context.Context, key string, body io.ReadSeeker, size i
 			os.Remove(tmp.Name())
 		}
 	}()
-	n, err := io.Copy(tmp, body)
+	var n int64
+	if src, ok := body.(*os.File); ok {
+		// Between two files the kernel copies (copy_file_range) without
+		// passing the bytes through here.
+		n, err = tmp.ReadFrom(src)
+	} else {
+		n, err = io.Copy(tmp, body)
+	}
 	if err == nil && n != size {
 		err = fmt.Errorf("wrote %d bytes, expected %d", n, size)
 	}
+	// The temporary file was created 0644; a umask may have taken bits
+	// away. Its inode and time are those the listing will show: a rename
+	// keeps both.
+	var info fs.FileInfo
 	if err == nil {
+		info, err = tmp.Stat()
+	}
+	if err == nil && info.Mode().Perm() != 0o644 {
 		err = tmp.Chmod(0o644)
 	}
 	if cerr := tmp.Close(); err == nil {
@@ -131,11 +154,21 @@ func (f *Folder) Put(ctx context.Context, key string, body io.ReadSeeker, size i
 		return Object{}, fmt.Errorf("publish: put %s: %w", key, err)
 	}
 	done = true
-	info, err := os.Stat(p)
-	if err != nil {
-		return Object{}, fmt.Errorf("publish: put %s: %w", key, err)
-	}
 	return folderObject(info), nil
+}
+
+// createTemp creates an empty file with a fresh name in dir, mode 0644 less
+// the umask: os.CreateTemp's 0600 would cost a chmod per file.
+func createTemp(dir string) (*os.File, error) {
+	for range 100 {
+		name := filepath.Join(dir, tmpPrefix+strconv.FormatUint(rand.Uint64(), 36))
+		f, err := openFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		return f, err
+	}
+	return nil, fmt.Errorf("publish: no free temporary name in %s", dir)
 }
 
 func (f *Folder) Delete(ctx context.Context, keys ...string) error {

@@ -6,18 +6,21 @@ import (
 	"crypto/md5"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
+	"hash"
 	"io"
-	"io/fs"
 	"net/url"
 	"os"
 	"path"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"golang.org/x/net/html"
 )
@@ -88,6 +91,7 @@ type localFile struct {
 	key   string
 	path  string
 	mtime int64
+	ino   uint64
 	size  int64
 	sha   string
 	md5   []byte
@@ -95,54 +99,46 @@ type localFile struct {
 	cache string
 }
 
-// scan hashes every file under dir, parallel readers bounded by workers.
-// A file whose size and modification time match the hash cache kept in
-// dir/.opendata/ from the last scan is not read again: the cost of a
-// publish grows with what changed, not with the size of the portal.
-func scan(ctx context.Context, dir string, workers int) (map[string]*localFile, error) {
+// scan hashes every file under dir, parallel readers bounded by workers;
+// withMD5 adds the MD5 an S3 target needs (a folder target does not: it is
+// a third of the hashing of a first publish).
+// A file whose size, modification time and inode match the hash cache kept
+// in dir/.opendata/ from the last scan is not read again: the cost of a
+// publish grows with what changed, not with the size of the portal. A file
+// replaced by a rename has a new inode, and one rewritten in place a new
+// time; only a rewrite in place that keeps the size and puts the old time
+// back goes unseen.
+func scan(ctx context.Context, dir string, workers int, withMD5 bool) (map[string]*localFile, error) {
+	// Files modified from a second before the scan on are not cached: a
+	// rewrite within the same clock tick would keep their time.
+	racy := time.Now().Add(-time.Second).UnixNano()
 	cache := readHashCache(dir)
-	var files, todo []*localFile
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if !d.Type().IsRegular() {
-			return nil
-		}
-		rel, err := filepath.Rel(dir, p)
-		if err != nil {
-			return err
-		}
-		key := filepath.ToSlash(rel)
-		if reserved(key) || strings.HasPrefix(d.Name(), tmpPrefix) {
-			return nil
-		}
-		f := &localFile{key: key, path: p}
-		files = append(files, f)
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		f.mtime = info.ModTime().UnixNano()
-		if c, ok := cache[key]; ok && c.Size == info.Size() && c.MTime == f.mtime {
-			f.size, f.sha, f.typ = c.Size, c.SHA256, c.Type
-			f.md5, _ = hex.DecodeString(c.MD5)
-			f.cache = CacheControl(key)
-			return nil
-		}
-		todo = append(todo, f)
-		return nil
-	})
+	stats, err := walk(ctx, dir, false, func(key string) bool { return key+"/" == reservedDir })
 	if err != nil {
 		return nil, fmt.Errorf("publish: read %s: %w", dir, err)
+	}
+	files := make([]*localFile, len(stats))
+	var todo []*localFile
+	hits := 0
+	for i, st := range stats {
+		f := &localFile{key: st.key, path: filepath.Join(dir, filepath.FromSlash(st.key)), mtime: st.mtime, ino: st.ino}
+		files[i] = f
+		if c, ok := cache[st.key]; ok && c.Size == st.size && c.MTime == st.mtime && c.Ino == st.ino && (c.MD5 != nil || !withMD5) {
+			f.size, f.sha, f.md5, f.typ = c.Size, c.SHA256, c.MD5, c.Type
+			f.cache = CacheControl(st.key)
+			hits++
+			continue
+		}
+		todo = append(todo, f)
 	}
 	jobs := make(chan *localFile)
 	errs := make(chan error, len(todo))
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
+			buf := make([]byte, 64<<10)
 			for f := range jobs {
-				if err := f.hash(); err != nil {
+				if err := f.hash(buf, withMD5); err != nil {
 					errs <- err
 				}
 			}
@@ -167,59 +163,155 @@ func scan(ctx context.Context, dir string, workers int) (map[string]*localFile, 
 	for _, f := range files {
 		out[f.key] = f
 	}
-	if len(todo) > 0 || len(cache) != len(files) {
-		writeHashCache(dir, out)
+	if hits != len(cache) || hits != len(files) {
+		writeHashCache(dir, files, racy)
 	}
 	return out, nil
 }
 
 // hashCacheFile keeps the hashes of the last scan of a folder. It is
-// inside the reserved folder, so it is never published.
-const hashCacheFile = reservedDir + "hashes.json"
+// inside the reserved folder, so it is never published. It is one line per
+// file, tab-separated; hashes.json was its first, slower form.
+const (
+	hashCacheFile    = reservedDir + "hashes.v2"
+	oldHashCacheFile = reservedDir + "hashes.json"
+	hashCacheHeader  = "opendata hash cache v2\n"
+)
 
 type hashEntry struct {
-	Size   int64  `json:"size"`
-	MTime  int64  `json:"mtime"`
-	SHA256 string `json:"sha256"`
-	MD5    string `json:"md5"`
-	Type   string `json:"type"`
+	Size   int64
+	MTime  int64
+	Ino    uint64
+	SHA256 string
+	MD5    []byte
+	Type   string
 }
 
+// readHashCache returns the cache, or nil when it is missing or damaged: a
+// bad cache only costs a full scan.
 func readHashCache(dir string) map[string]hashEntry {
 	b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(hashCacheFile)))
 	if err != nil {
 		return nil
 	}
-	var c map[string]hashEntry
-	if json.Unmarshal(b, &c) != nil {
-		return nil // a damaged cache only costs a full scan
+	rest, ok := bytes.CutPrefix(b, []byte(hashCacheHeader))
+	if !ok {
+		return nil
+	}
+	c := make(map[string]hashEntry, bytes.Count(rest, []byte{'\n'}))
+	for len(rest) > 0 {
+		line, after, ok := bytes.Cut(rest, []byte{'\n'})
+		if !ok {
+			return nil // cut short
+		}
+		rest = after
+		key, e, ok := parseHashLine(line)
+		if !ok {
+			return nil
+		}
+		c[key] = e
 	}
 	return c
 }
 
-// writeHashCache saves the scan; a folder that cannot be written to just
-// gets scanned in full next time.
-func writeHashCache(dir string, files map[string]*localFile) {
-	c := make(map[string]hashEntry, len(files))
-	for k, f := range files {
-		c[k] = hashEntry{Size: f.size, MTime: f.mtime, SHA256: f.sha, MD5: hex.EncodeToString(f.md5), Type: f.typ}
+// parseHashLine reads `"key"	size	mtime	ino	sha256	md5	"type"`; the
+// MD5 is "-" when it was not computed.
+func parseHashLine(line []byte) (string, hashEntry, bool) {
+	var e hashEntry
+	var fields [7][]byte
+	for i := range fields {
+		if i == len(fields)-1 {
+			fields[i] = line
+			break
+		}
+		j := bytes.IndexByte(line, '\t')
+		if j < 0 {
+			return "", e, false
+		}
+		fields[i], line = line[:j], line[j+1:]
 	}
-	b, err := json.Marshal(c)
-	if err != nil {
-		return
+	key, ok := unquoteCache(fields[0])
+	if !ok {
+		return "", e, false
+	}
+	var err error
+	if e.Size, err = strconv.ParseInt(string(fields[1]), 10, 64); err != nil {
+		return "", e, false
+	}
+	if e.MTime, err = strconv.ParseInt(string(fields[2]), 10, 64); err != nil {
+		return "", e, false
+	}
+	if e.Ino, err = strconv.ParseUint(string(fields[3]), 10, 64); err != nil {
+		return "", e, false
+	}
+	if len(fields[4]) != 64 || (len(fields[5]) != 32 && string(fields[5]) != "-") {
+		return "", e, false
+	}
+	e.SHA256 = string(fields[4])
+	if len(fields[5]) == 32 {
+		e.MD5 = make([]byte, 16)
+		if _, err := hex.Decode(e.MD5, fields[5]); err != nil {
+			return "", e, false
+		}
+	}
+	if e.Type, ok = unquoteCache(fields[6]); !ok {
+		return "", e, false
+	}
+	return key, e, true
+}
+
+// unquoteCache reads a string written by strconv.AppendQuote, quickly when it
+// holds no escape.
+func unquoteCache(q []byte) (string, bool) {
+	if len(q) >= 2 && q[0] == '"' && q[len(q)-1] == '"' && bytes.IndexByte(q, '\\') < 0 && bytes.IndexByte(q[1:len(q)-1], '"') < 0 {
+		return string(q[1 : len(q)-1]), true
+	}
+	s, err := strconv.Unquote(string(q))
+	return s, err == nil
+}
+
+// writeHashCache saves the scan, but for the files modified since racy (Unix
+// ns); a folder that cannot be written to just gets scanned in full next
+// time.
+func writeHashCache(dir string, files []*localFile, racy int64) {
+	b := make([]byte, 0, len(hashCacheHeader)+len(files)*200)
+	b = append(b, hashCacheHeader...)
+	for _, f := range files {
+		if f.mtime >= racy || len(f.sha) != 64 || (len(f.md5) != 16 && f.md5 != nil) {
+			continue
+		}
+		b = strconv.AppendQuote(b, f.key)
+		b = append(b, '\t')
+		b = strconv.AppendInt(b, f.size, 10)
+		b = append(b, '\t')
+		b = strconv.AppendInt(b, f.mtime, 10)
+		b = append(b, '\t')
+		b = strconv.AppendUint(b, f.ino, 10)
+		b = append(b, '\t')
+		b = append(b, f.sha...)
+		b = append(b, '\t')
+		if f.md5 == nil {
+			b = append(b, '-')
+		} else {
+			b = hex.AppendEncode(b, f.md5)
+		}
+		b = append(b, '\t')
+		b = strconv.AppendQuote(b, f.typ)
+		b = append(b, '\n')
 	}
 	p := filepath.Join(dir, filepath.FromSlash(hashCacheFile))
 	if os.MkdirAll(filepath.Dir(p), 0o755) != nil {
 		return
 	}
 	tmp := p + ".tmp"
-	if os.WriteFile(tmp, b, 0o644) == nil {
-		os.Rename(tmp, p)
+	if os.WriteFile(tmp, b, 0o644) == nil && os.Rename(tmp, p) == nil {
+		os.Remove(filepath.Join(dir, filepath.FromSlash(oldHashCacheFile)))
 	}
 }
 
-func (f *localFile) hash() error {
-	r, err := os.Open(f.path)
+// hash reads the file once, through buf.
+func (f *localFile) hash(buf []byte, withMD5 bool) error {
+	r, err := openFile(f.path, os.O_RDONLY, 0)
 	if err != nil {
 		return fmt.Errorf("publish: %w", err)
 	}
@@ -230,16 +322,24 @@ func (f *localFile) hash() error {
 		return fmt.Errorf("publish: read %s: %w", f.path, err)
 	}
 	head = head[:n]
-	s, m := sha256.New(), md5.New()
-	w := io.MultiWriter(s, m)
+	s := sha256.New()
+	var w io.Writer = s
+	var m hash.Hash
+	if withMD5 {
+		m = md5.New()
+		w = io.MultiWriter(s, m)
+	}
 	w.Write(head)
-	rest, err := io.Copy(w, r)
+	rest, err := io.CopyBuffer(w, struct{ io.Reader }{r}, buf)
 	if err != nil {
 		return fmt.Errorf("publish: read %s: %w", f.path, err)
 	}
 	f.size = int64(n) + rest
 	f.sha = hex.EncodeToString(s.Sum(nil))
-	f.md5 = m.Sum(nil)
+	f.md5 = nil
+	if m != nil {
+		f.md5 = m.Sum(nil)
+	}
 	f.typ = ContentType(f.key, head)
 	f.cache = CacheControl(f.key)
 	return nil
@@ -322,23 +422,7 @@ func waves(acts []*Action, local map[string]*localFile) {
 	for _, a := range acts {
 		pending[a.Key] = a
 	}
-	deps := make(map[string][]string)
-	for _, a := range acts {
-		if ext := path.Ext(a.Key); ext != ".html" && ext != ".htm" {
-			continue
-		}
-		body, err := os.ReadFile(local[a.Key].path)
-		if err != nil {
-			continue // the upload will report it
-		}
-		for _, l := range pageLinks(a.Key, body) {
-			// Only a link to a new file must wait: an old version of a
-			// changed file is there until its new one replaces it.
-			if d, ok := pending[l]; ok && l != a.Key && d.Reason == "new" {
-				deps[a.Key] = append(deps[a.Key], l)
-			}
-		}
-	}
+	deps := pageDeps(acts, pending, local)
 	keys := make([]string, 0, len(acts))
 	for _, a := range acts {
 		keys = append(keys, a.Key)
@@ -404,16 +488,78 @@ func waves(acts []*Action, local map[string]*localFile) {
 	}
 }
 
+// pageDeps reads the pages to upload, several at a time, and returns for
+// each the new files of the phase it links to. Only a link to a new file
+// must wait: an old version of a changed file is there until its new one
+// replaces it. With no new file in the phase, no page is read.
+func pageDeps(acts []*Action, pending map[string]*Action, local map[string]*localFile) map[string][]string {
+	deps := make(map[string][]string)
+	anyNew := false
+	for _, a := range acts {
+		anyNew = anyNew || a.Reason == "new"
+	}
+	if !anyNew {
+		return deps
+	}
+	var pages []*Action
+	for _, a := range acts {
+		if ext := path.Ext(a.Key); ext == ".html" || ext == ".htm" {
+			pages = append(pages, a)
+		}
+	}
+	found := make([][]string, len(pages))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(len(pages), max(2, runtime.GOMAXPROCS(0))) {
+		wg.Go(func() {
+			var buf bytes.Buffer
+			for i := int(next.Add(1) - 1); i < len(pages); i = int(next.Add(1) - 1) {
+				a := pages[i]
+				buf.Reset()
+				if err := readInto(&buf, local[a.Key].path); err != nil {
+					continue // the upload will report it
+				}
+				links, ok := fastLinks(a.Key, buf.Bytes())
+				if !ok {
+					links = pageLinks(a.Key, bytes.NewReader(buf.Bytes()))
+				}
+				for _, l := range links {
+					if d, ok := pending[l]; ok && l != a.Key && d.Reason == "new" {
+						found[i] = append(found[i], l)
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for i, a := range pages {
+		if len(found[i]) > 0 {
+			deps[a.Key] = found[i]
+		}
+	}
+	return deps
+}
+
+func readInto(buf *bytes.Buffer, name string) error {
+	f, err := openFile(name, os.O_RDONLY, 0)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = buf.ReadFrom(f)
+	return err
+}
+
 // pageLinks returns the keys an HTML page refers to (href, src, srcset and
 // refresh redirects), resolved against the page's own key.
-func pageLinks(key string, body []byte) []string {
+func pageLinks(key string, body io.Reader) []string {
 	var out []string
 	add := func(ref string) {
 		if k, ok := resolve(key, ref); ok {
 			out = append(out, k)
 		}
 	}
-	z := html.NewTokenizer(bytes.NewReader(body))
+	z := html.NewTokenizer(body)
 	for {
 		tt := z.Next()
 		if tt == html.ErrorToken {

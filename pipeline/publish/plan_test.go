@@ -86,7 +86,7 @@ func TestPageLinks(t *testing.T) {
 <a href="https://dati.provincia.como.it/datasets/b/">assoluto</a>
 <img srcset="img/a.png 1x, img/b.png 2x"><a href="../../../fuori">fuori</a>
 </body></html>`
-	got := pageLinks("datasets/a/index.html", []byte(page))
+	got := pageLinks("datasets/a/index.html", strings.NewReader(page))
 	sort.Strings(got)
 	want := []string{
 		"css/site.css",

@@ -100,10 +100,16 @@ func openS3(ctx context.Context, bucket, prefix string, opt Options) (*S3, error
 }
 
 func (b *S3) List(ctx context.Context) (map[string]Object, error) {
+	return b.listPrefix(ctx, "")
+}
+
+// listPrefix asks the server for the keys under prefix only.
+func (b *S3) listPrefix(ctx context.Context, prefix string) (map[string]Object, error) {
 	objs := make(map[string]Object)
 	in := &s3.ListObjectsV2Input{Bucket: aws.String(b.bucket)}
-	if b.prefix != "" {
-		in.Prefix = aws.String(b.prefix)
+	full := b.prefix + prefix
+	if full != "" {
+		in.Prefix = aws.String(full)
 	}
 	pages := s3.NewListObjectsV2Paginator(b.client, in)
 	for pages.HasMorePages() {
@@ -112,8 +118,8 @@ func (b *S3) List(ctx context.Context) (map[string]Object, error) {
 			return nil, fmt.Errorf("publish: list %s: %w", b, err)
 		}
 		for _, o := range page.Contents {
-			key := strings.TrimPrefix(aws.ToString(o.Key), b.prefix)
-			if key == "" || strings.HasSuffix(key, "/") {
+			key, ok := strings.CutPrefix(aws.ToString(o.Key), full)
+			if !ok || key == "" || strings.HasSuffix(key, "/") {
 				continue // folder markers made by some tools
 			}
 			objs[key] = Object{Size: aws.ToInt64(o.Size), ETag: unquote(aws.ToString(o.ETag))}

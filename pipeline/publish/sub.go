@@ -22,7 +22,16 @@ type sub struct {
 
 func (s *sub) String() string { return describe(s.t) + s.prefix }
 
+// prefixLister is a target that can list the keys under a prefix without
+// listing the rest; keys come back relative to the prefix.
+type prefixLister interface {
+	listPrefix(ctx context.Context, prefix string) (map[string]Object, error)
+}
+
 func (s *sub) List(ctx context.Context) (map[string]Object, error) {
+	if pl, ok := s.t.(prefixLister); ok {
+		return pl.listPrefix(ctx, s.prefix)
+	}
 	all, err := s.t.List(ctx)
 	if err != nil {
 		return nil, err
@@ -30,6 +39,23 @@ func (s *sub) List(ctx context.Context) (map[string]Object, error) {
 	out := make(map[string]Object)
 	for k, o := range all {
 		if rest, ok := strings.CutPrefix(k, s.prefix); ok {
+			out[rest] = o
+		}
+	}
+	return out, nil
+}
+
+func (s *sub) listPrefix(ctx context.Context, prefix string) (map[string]Object, error) {
+	if pl, ok := s.t.(prefixLister); ok {
+		return pl.listPrefix(ctx, s.prefix+prefix)
+	}
+	all, err := s.t.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]Object)
+	for k, o := range all {
+		if rest, ok := strings.CutPrefix(k, s.prefix+prefix); ok {
 			out[rest] = o
 		}
 	}

@@ -120,15 +120,39 @@ func Sync(ctx context.Context, fromDir string, to Target, opt Options) (Summary,
 		return sum, fmt.Errorf("publish: %s is not a folder", fromDir)
 	}
 
-	local, err := scan(ctx, fromDir, opt.Parallel)
+	// The target is listed while the folder is read: both are mostly
+	// waiting on system calls.
+	var (
+		remote      map[string]Object
+		old         manifest
+		oldRaw      []byte
+		listErr     error
+		manifestErr error
+		wg          sync.WaitGroup
+	)
+	lctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var listTime time.Duration
+	wg.Go(func() {
+		t0 := time.Now()
+		if remote, listErr = to.List(lctx); listErr == nil {
+			old, oldRaw, manifestErr = readManifest(lctx, to)
+		}
+		listTime = time.Since(t0)
+	})
+	_, isFolder := to.(*Folder)
+	local, err := scan(ctx, fromDir, opt.Parallel, !isFolder)
+	scanTime := time.Since(start)
 	if err != nil {
+		cancel()
+		wg.Wait()
 		return sum, err
 	}
-	remote, err := to.List(ctx)
-	if err != nil {
-		return sum, err
+	wg.Wait()
+	if listErr != nil {
+		return sum, listErr
 	}
-	old, oldRaw, err := readManifest(ctx, to)
+	err = manifestErr
 	if errors.Is(err, errBadManifest) {
 		opt.Log.Warn("publish: manifest unreadable, comparing with the listing only")
 	} else if err != nil {
@@ -140,7 +164,9 @@ func Sync(ctx context.Context, fromDir string, to Target, opt Options) (Summary,
 		}
 	}
 
+	opt.Log.Debug("publish: read", "files", len(local), "scan", scanTime, "list", listTime, "until", time.Since(start))
 	acts, unchanged := plan(local, remote, old)
+	opt.Log.Debug("publish: planned", "actions", len(acts), "until", time.Since(start))
 	if opt.KeepGone {
 		kept := acts[:0]
 		for _, a := range acts {
@@ -182,6 +208,7 @@ func Sync(ctx context.Context, fromDir string, to Target, opt Options) (Summary,
 		sum.Bytes += e.Size
 		unchanged[k] = e
 	}
+	opt.Log.Debug("publish: uploads done", "until", time.Since(start))
 	var delErr error
 	if upErr == nil {
 		delErr = runDeletes(ctx, to, deletes)
@@ -203,6 +230,7 @@ func Sync(ctx context.Context, fromDir string, to Target, opt Options) (Summary,
 			}
 		}
 	}
+	opt.Log.Debug("publish: deletions done", "until", time.Since(start))
 	var manErr error
 	if raw := next.encode(); !bytes.Equal(raw, oldRaw) {
 		meta := Meta{ContentType: "application/json", CacheControl: "no-store"}
@@ -276,7 +304,7 @@ func runUploads(ctx context.Context, to Target, acts []Action, local map[string]
 }
 
 func putFile(ctx context.Context, to Target, f *localFile) (entry, error) {
-	r, err := os.Open(f.path)
+	r, err := openFile(f.path, os.O_RDONLY, 0)
 	if err != nil {
 		return entry{}, fmt.Errorf("publish: %w", err)
 	}

@@ -6,6 +6,7 @@
 //	benchsync sync -from DIR -to s3://bucket/prefix [-endpoint URL]
 //	benchsync gen -datasets N DIR
 //	benchsync proxy -addr 127.0.0.1:PORT -upstream URL
+//	benchsync folder [-n 378000] [-change 3000] [-delete 100] [DIR]
 //
 // The proxy answers GET /__bench/counts with "PUT=n POST=n ..." and resets
 // the counts with GET /__bench/counts?reset=1 (no bucket can be called
@@ -36,7 +37,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: benchsync sync|gen|proxy [flags]")
+		fmt.Fprintln(os.Stderr, "usage: benchsync sync|gen|proxy|folder [flags]")
 		os.Exit(2)
 	}
 	var err error
@@ -47,6 +48,8 @@ func main() {
 		err = runGen(os.Args[2:])
 	case "proxy":
 		err = runProxy(ctx, os.Args[2:])
+	case "folder":
+		err = runFolder(ctx, os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}
