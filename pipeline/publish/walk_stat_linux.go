@@ -1,12 +1,12 @@
-//go:build linux && amd64
+//go:build linux
 
 package publish
 
 import (
 	"io/fs"
 	"os"
-	"syscall"
-	"unsafe"
+
+	"golang.org/x/sys/unix"
 )
 
 type rawStat struct {
@@ -24,28 +24,22 @@ type statter struct {
 
 func newStatter(d *os.File, dir string) statter { return statter{fd: int(d.Fd()), dir: dir} }
 
-const atSymlinkNoFollow = 0x100
-
 func (s statter) stat(name string) (rawStat, error) {
-	p, err := syscall.BytePtrFromString(name)
-	if err != nil {
-		return rawStat{}, err
-	}
-	var st syscall.Stat_t
+	var st unix.Stat_t
 	for {
-		_, _, e := syscall.Syscall6(syscall.SYS_NEWFSTATAT, uintptr(s.fd), uintptr(unsafe.Pointer(p)), uintptr(unsafe.Pointer(&st)), atSymlinkNoFollow, 0, 0)
-		if e == syscall.EINTR {
+		err := unix.Fstatat(s.fd, name, &st, unix.AT_SYMLINK_NOFOLLOW)
+		if err == unix.EINTR {
 			continue
 		}
-		if e != 0 {
-			return rawStat{}, &fs.PathError{Op: "fstatat", Path: s.dir + "/" + name, Err: e}
+		if err != nil {
+			return rawStat{}, &fs.PathError{Op: "fstatat", Path: s.dir + "/" + name, Err: err}
 		}
 		break
 	}
 	return rawStat{
 		size:    st.Size,
-		mtime:   st.Mtim.Sec*1e9 + st.Mtim.Nsec,
-		ino:     st.Ino,
-		regular: st.Mode&syscall.S_IFMT == syscall.S_IFREG,
+		mtime:   int64(st.Mtim.Sec)*1e9 + int64(st.Mtim.Nsec),
+		ino:     uint64(st.Ino),
+		regular: st.Mode&unix.S_IFMT == unix.S_IFREG,
 	}, nil
 }
