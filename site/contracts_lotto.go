@@ -177,16 +177,7 @@ func (v *lottoView) write(m markup) {
 	m.fact(w.CIG, func() { m.code(v.CIG) })
 	m.fact(w.Object, func() { m.text(cmp.Or(v.Object, "–")) })
 	m.fact(w.Body, func() {
-		if v.BodyURL != "" {
-			m.link(v.BodyURL, v.Body)
-		} else {
-			m.text(v.Body)
-		}
-		if v.BodyCF != "" {
-			m.raw(` (`)
-			m.code(v.BodyCF)
-			m.raw(`)`)
-		}
+		writeParty(m, v.BodyURL, v.Body, v.BodyCF)
 		if v.ComuneURL != "" {
 			m.raw(` · `)
 			m.link(v.ComuneURL, w.Comune)
@@ -265,16 +256,7 @@ func writeParties(m markup, class string, ps []partyView, won, none string) {
 			if i > 0 {
 				m.raw(`; `)
 			}
-			if mb.URL != "" {
-				m.link(mb.URL, mb.Name)
-			} else {
-				m.text(mb.Name)
-			}
-			if mb.CF != "" {
-				m.raw(` (`)
-				m.code(mb.CF)
-				m.raw(`)`)
-			}
+			writeParty(m, mb.URL, mb.Name, mb.CF)
 			if mb.Role != "" {
 				m.raw(` – `)
 				m.text(mb.Role)
@@ -288,4 +270,19 @@ func writeParties(m markup, class string, ps []partyView, won, none string) {
 		m.raw(`</li>`)
 	}
 	m.raw(`</ul>`)
+}
+
+// writeParty writes a body or a firm: its name, linked to its page when it
+// has one, and its fiscal code.
+func writeParty(m markup, url, name, cf string) {
+	if url != "" {
+		m.link(url, name)
+	} else {
+		m.text(name)
+	}
+	if cf != "" {
+		m.raw(` (`)
+		m.code(cf)
+		m.raw(`)`)
+	}
 }
