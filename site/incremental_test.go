@@ -121,7 +121,7 @@ func TestPack(t *testing.T) {
 		data string
 	}{
 		{"empty", ""},
-		{"lotto", `{"title":"Lotto Z0A1B2C3D4: Fornitura","layout":"lotto","params":{"allW":"Tutti i contratti","cig":"Z0A1B2C3D4","line":12}}`},
+		{"list of lotti", `{"title":"COMUNE DI COMO (pagina 2)","layout":"elenco","params":{"allW":"Tutti i contratti","lotti":"<tr><th scope=\"row\"><a href=\"/contratti/lotti/z0a1b2c3d4/\"><code>Z0A1B2C3D4</code></a></th><td>Fornitura</td></tr>"}}`},
 		{"unlike the dictionary", `{"title":"Comune di Como","params":{"items":[1,2,3],"note":"àèìòù €"}}`},
 		{"large", big},
 	}

@@ -113,6 +113,7 @@ func Render(ctx context.Context, b *catalog.Build, outDir string, log *slog.Logg
 		st.Pages += len(g.pages)
 	}
 	if len(w.stamps) > 0 {
+		stamping := time.Now()
 		frames, err := renderFrames(work, out, base, groups, log)
 		if err != nil {
 			return Stats{}, fmt.Errorf("site: hugo: %w", err)
@@ -127,7 +128,7 @@ func Render(ctx context.Context, b *catalog.Build, outDir string, log *slog.Logg
 		st.Rendered += n
 		st.Files += n
 		groups = append(groups, stamped...)
-		log.Debug("pages stamped", "pages", len(w.stamps), "written", n, "took", time.Since(start).Round(time.Millisecond))
+		log.Debug("pages stamped", "pages", len(w.stamps), "written", n, "took", time.Since(stamping).Round(time.Millisecond))
 	}
 	// The pages are laid out and stamped: the contracts read for them (a
 	// Province's 150,000 lotti with their parties) need not stay in memory
