@@ -41,6 +41,33 @@ func section(page, id string) string {
 	return page[i : i+j]
 }
 
+// pageCheck is what a rendered page must hold and must not, by its path.
+type pageCheck struct {
+	path    string
+	want    []string
+	notWant []string
+}
+
+// checkPages checks each page: what it must hold and must not, and that
+// its links lead to pages of the render.
+func checkPages(t *testing.T, out string, pages []pageCheck) {
+	t.Helper()
+	for _, c := range pages {
+		page := read(t, out, c.path)
+		for _, w := range c.want {
+			if !strings.Contains(page, w) {
+				t.Errorf("%s: missing %q", c.path, w)
+			}
+		}
+		for _, w := range c.notWant {
+			if strings.Contains(page, w) {
+				t.Errorf("%s: has %q", c.path, w)
+			}
+		}
+		linksLead(t, out, c.path, page)
+	}
+}
+
 // linksLead checks that every link of a page to the portal leads to a page
 // of the render.
 func linksLead(t *testing.T, out, path, page string) {
@@ -70,11 +97,7 @@ func linksLead(t *testing.T, out, path, page string) {
 func TestRenderContractBody(t *testing.T) {
 	out := renderContracts(t, contractsBuild())
 	nb := "\u00a0"
-	tests := []struct {
-		path    string
-		want    []string
-		notWant []string
-	}{
+	tests := []pageCheck{
 		{"contratti/enti/como/index.html", []string{"Contratti pubblici: Como", `href="/comuni/013075/"`, `<code>00417080132</code>`,
 			`<tr><th scope="row">2013</th><td class="num">2</td><td class="num">6.000,00` + nb + `€</td><td class="num">1.200,00` + nb + `€</td></tr>`,
 			`<tr><td>2013</td><th scope="row">23-AFFIDAMENTO DIRETTO</th><td class="num">1</td><td class="num">1.000,00` + nb + `€</td><td class="num">1.200,00` + nb + `€</td></tr>`,
@@ -91,20 +114,7 @@ func TestRenderContractBody(t *testing.T) {
 		{"en/comuni/013041/index.html", []string{"Public contracts", `href="/en/contratti/enti/cantu/"`}, nil},
 		{"comuni/013095/index.html", nil, []string{"contratti/enti", "Lotti pubblicati"}},
 	}
-	for _, tt := range tests {
-		page := read(t, out, tt.path)
-		for _, w := range tt.want {
-			if !strings.Contains(page, w) {
-				t.Errorf("%s: missing %q", tt.path, w)
-			}
-		}
-		for _, w := range tt.notWant {
-			if strings.Contains(page, w) {
-				t.Errorf("%s: has %q", tt.path, w)
-			}
-		}
-		linksLead(t, out, tt.path, page)
-	}
+	checkPages(t, out, tests)
 
 	// The chart of amounts by year says what its table says.
 	page := read(t, out, "contratti/enti/como/index.html")

@@ -40,11 +40,7 @@ func contractsBuildProjects() *catalog.Build {
 func TestContractProjects(t *testing.T) {
 	out := renderContracts(t, contractsBuildProjects())
 	nb := "\u00a0"
-	tests := []struct {
-		path    string
-		want    []string
-		notWant []string
-	}{
+	tests := []pageCheck{
 		{"contratti/lotti/z0a1b2c3d4/index.html", []string{`<dt>Progetto</dt><dd><a href="/progetti/m5c2i2-1-2022-001/">Riqualificazione della biblioteca comunale</a></dd>`}, nil},
 		{"en/contratti/lotti/z0a1b2c3d4/index.html", []string{`<dt>Project</dt><dd><a href="/en/progetti/m5c2i2-1-2022-001/">`}, nil},
 		{"contratti/lotti/1234567890/index.html", nil, []string{"<dt>Progetto</dt>"}},
@@ -54,20 +50,7 @@ func TestContractProjects(t *testing.T) {
 		{"en/progetti/m5c2i2-1-2022-001/index.html", []string{`<h2 id="pcon-h">Contracts</h2>`, "no contract with this CIG among those the portal publishes"}, nil},
 		{"progetti/m1c1i1-4-2023-017/index.html", nil, []string{`id="pcon-h"`}},
 	}
-	for _, tt := range tests {
-		page := read(t, out, tt.path)
-		for _, w := range tt.want {
-			if !strings.Contains(page, w) {
-				t.Errorf("%s: missing %q", tt.path, w)
-			}
-		}
-		for _, w := range tt.notWant {
-			if strings.Contains(page, w) {
-				t.Errorf("%s: has %q", tt.path, w)
-			}
-		}
-		linksLead(t, out, tt.path, page)
-	}
+	checkPages(t, out, tests)
 	if page := read(t, out, "progetti/m5c2i2-1-2022-001/index.html"); strings.Contains(page, `href="/contratti/lotti/9999999999/"`) {
 		t.Errorf("the CIG no lotto has links to a page that does not exist")
 	}
